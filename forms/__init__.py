@@ -1,0 +1,1 @@
+"""Form definitions, vocabularies, the expression language and answer validation."""

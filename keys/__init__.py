@@ -1,0 +1,1 @@
+"""Device identities, fingerprints and identity cards (pure: no storage, no UI)."""

@@ -1,0 +1,1 @@
+"""Bundles: age v1 encryption, the signed manifest, writer and verifying reader."""
