@@ -41,3 +41,15 @@ class FingerprintMismatch(KeysError):
     """The fingerprint does not match the card."""
 
     title = "Fingerprint does not match"
+
+
+class SignatureInvalid(KeysError):
+    """The signature does not match: the data was altered or signed by another key."""
+
+    title = "Signature not valid"
+
+
+class NameRejected(KeysError):
+    """This name cannot go on an identity card."""
+
+    title = "Name not accepted"
