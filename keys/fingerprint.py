@@ -38,8 +38,7 @@ _KEY_LENGTH = 32
 # kinds messengers insert), tabs and the common dashes.
 _SEPARATORS = frozenset(" \t\u00a0\u202f-\u2010\u2011\u2012\u2013\u2014\u2212")
 _FORMAT_HINT = (
-    "A fingerprint is 30 digits in six groups of five, "
-    "like 12345 67890 12345 67890 12345 67890."
+    "A fingerprint is 30 digits in six groups of five, like 12345 67890 12345 67890 12345 67890."
 )
 
 
@@ -62,9 +61,7 @@ def fingerprint_digits(ed25519_pub: bytes, x25519_pub: bytes) -> str:
 def format_fingerprint(digits: str) -> str:
     """Group 30 digits as six groups of five separated by single spaces."""
     digits = normalise_fingerprint(digits)
-    return " ".join(
-        digits[i : i + GROUP_DIGITS] for i in range(0, DIGITS, GROUP_DIGITS)
-    )
+    return " ".join(digits[i : i + GROUP_DIGITS] for i in range(0, DIGITS, GROUP_DIGITS))
 
 
 def normalise_fingerprint(text: str) -> str:
