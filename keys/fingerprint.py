@@ -42,11 +42,17 @@ _FORMAT_HINT = (
 )
 
 
-@functools.lru_cache(maxsize=512)
 def fingerprint_digits(ed25519_pub: bytes, x25519_pub: bytes) -> str:
     """Return the 30-digit fingerprint of a pair of raw public keys, without spaces."""
     if len(ed25519_pub) != _KEY_LENGTH or len(x25519_pub) != _KEY_LENGTH:
         raise KeysError("A public key must be exactly 32 bytes long.")
+    return _digits(bytes(ed25519_pub), bytes(x25519_pub))
+
+
+# Screens and card checks ask for the same few fingerprints again and again; each
+# costs 5200 hashes (a few milliseconds), so remember recent ones.
+@functools.lru_cache(maxsize=512)
+def _digits(ed25519_pub: bytes, x25519_pub: bytes) -> str:
     keys = ed25519_pub + x25519_pub
     h = hashlib.sha512(FINGERPRINT_DOMAIN + keys).digest()
     for _ in range(ITERATIONS - 1):

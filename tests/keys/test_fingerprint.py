@@ -41,6 +41,10 @@ def test_construction_matches_the_documented_steps() -> None:
     assert " ".join(f"{g:05d}" for g in groups) == VECTOR["fingerprint"]
 
 
+def test_accepts_any_bytes_like_key() -> None:
+    assert fingerprint_digits(bytearray(ED), memoryview(X)) == VECTOR["fingerprint_digits"]  # type: ignore[arg-type]
+
+
 def test_swapping_the_keys_changes_the_fingerprint() -> None:
     assert fingerprint_digits(X, ED) != fingerprint_digits(ED, X)
 
