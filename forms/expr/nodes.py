@@ -76,13 +76,37 @@ class Unary:
     operand: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Binary:
     """A binary operator applied to two operands."""
 
     op: str
     left: Expr
     right: Expr
+
+    # A sum of hundreds of terms is a tree hundreds of levels deep on its left
+    # side; the generated __eq__/__hash__ would recurse down it and overflow
+    # the stack, so walk the left spine in a loop instead.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Binary):
+            return NotImplemented
+        a: Expr = self
+        b: Expr = other
+        while isinstance(a, Binary) and isinstance(b, Binary):
+            if a is b:
+                return True
+            if a.op != b.op or a.right != b.right:
+                return False
+            a, b = a.left, b.left
+        return a == b
+
+    def __hash__(self) -> int:
+        node: Expr = self
+        spine: list[int] = []
+        while isinstance(node, Binary):
+            spine.append(hash((node.op, node.right)))
+            node = node.left
+        return hash((hash(node), *spine))
 
 
 @dataclass(frozen=True, slots=True)
