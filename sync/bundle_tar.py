@@ -12,7 +12,7 @@ from __future__ import annotations
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, cast
 
 from sync.errors import CorruptBundle, TrailingData, UnsafeEntry
 
@@ -43,9 +43,17 @@ _KINDS = {
 }
 
 
-def open_tar_writer(dst: BinaryIO) -> tarfile.TarFile:
+class Writable(Protocol):
+    """Anything with ``write``: the age encryptor, or a plain file in tests."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+def open_tar_writer(dst: Writable) -> tarfile.TarFile:
     """A streaming ustar writer; ``bufsize`` and ``copybufsize`` make it pass 1 MiB pieces."""
-    tar = tarfile.open(fileobj=dst, mode="w|", format=tarfile.USTAR_FORMAT, bufsize=CHUNK)
+    tar = tarfile.open(
+        fileobj=cast(BinaryIO, dst), mode="w|", format=tarfile.USTAR_FORMAT, bufsize=CHUNK
+    )
     tar.copybufsize = CHUNK  # type: ignore[attr-defined]  # missing from typeshed
     return tar
 
