@@ -127,6 +127,28 @@ class Encryptor:
     def flush(self) -> None:
         """Nothing to do: a chunk can only be written once the next one is known."""
 
+    def tell(self) -> int:
+        """How many plaintext bytes have been written so far."""
+        return self._writer.written
+
+    # Present, and refusing, so that the encryptor fits where a binary file object
+    # is expected (``tarfile.open(fileobj=..., mode="w|")``).
+    def readable(self) -> bool:
+        """Always false: this is a write-only stream."""
+        return False
+
+    def seekable(self) -> bool:
+        """Always false: the output is written strictly in order."""
+        return False
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Not supported."""
+        raise io.UnsupportedOperation("read")
+
+    def seek(self, pos: int, whence: int = 0, /) -> int:
+        """Not supported."""
+        raise io.UnsupportedOperation("seek")
+
     def close(self) -> None:
         """Write the final chunk. The destination is left open."""
         self._writer.close()

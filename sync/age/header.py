@@ -42,7 +42,7 @@ class Stanza:
 
     def __post_init__(self) -> None:
         for arg in (self.type, *self.args):
-            if not _is_valid_arg(arg.encode("ascii", "replace")):
+            if not (arg.isascii() and _is_valid_arg(arg.encode("ascii"))):
                 raise ValueError("stanza arguments are non-empty printable ASCII, no spaces")
 
 

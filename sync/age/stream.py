@@ -58,6 +58,7 @@ class StreamWriter:
         self._filled = 0
         self._counter = 0
         self.closed = False
+        self.written = 0
 
     def _seal(self, chunk: memoryview | bytearray, last: bool) -> None:
         # A fresh ``bytes`` per chunk (rather than a reused buffer) costs little and
@@ -71,6 +72,7 @@ class StreamWriter:
             raise ValueError("write to a closed encryptor")
         view = memoryview(data).cast("B")
         total = len(view)
+        self.written += total
         pos = 0
         while pos < total:
             if self._filled == CHUNK_SIZE:
