@@ -30,9 +30,12 @@ class Context(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@dataclass
 class SimpleContext:
-    """A Context over a mapping of answers; fields missing from it are unanswered."""
+    """A Context over a mapping of answers; fields missing from it are unanswered.
+
+    Not frozen: a caller checking constraints may set ``current_value`` per field.
+    """
 
     values: Mapping[str, Value] = field(default_factory=dict)
     current_value: Value = None

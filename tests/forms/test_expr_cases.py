@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from forms.expr import (
+    FUNCTIONS,
     Binary,
     Call,
     Current,
@@ -409,3 +411,19 @@ def test_huge_integers_become_decimals() -> None:
     result = evaluate(parse("${n} * ${n}"), SimpleContext({"n": 10**40}))
     assert result == Decimal(10) ** 80
     assert isinstance(result, Decimal)
+
+
+def test_docs_cover_every_function_and_operator() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "expressions.md").read_text(encoding="utf-8")
+    for name in FUNCTIONS:
+        assert f"`{name}(" in docs, name
+    for op in ("or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "div", "mod"):
+        assert f"`{op}`" in docs, op
+
+
+def test_every_function_has_a_body() -> None:
+    from forms.expr.functions import EAGER
+
+    handled_by_evaluator = {"if", "coalesce", "true", "false", "today"}
+    assert set(EAGER) | handled_by_evaluator == set(FUNCTIONS)
+    assert not set(EAGER) & handled_by_evaluator
