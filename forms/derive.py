@@ -1,0 +1,164 @@
+"""What other parts derive from answers: search text, masked copies and facets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from forms import locations
+from forms.compile import Plan
+from forms.loader import compiled_form
+from forms.model import Form
+from forms.vocab import vocabulary
+
+MASK = "•••"
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The few values case lists and the dashboard group by."""
+
+    date: str | None
+    """ISO date at its best known precision: ``2024-03-05``, ``2024-03``, ``2024``."""
+    state: str | None
+    township: str | None
+    violation_types: tuple[str, ...]
+
+
+def _walk(plans: list[Plan], answers: Mapping[str, Any]) -> list[tuple[Plan, Any]]:
+    """Every (plan, answer) pair, descending into groups and repeat entries."""
+    out: list[tuple[Plan, Any]] = []
+    for plan in plans:
+        if plan.type == "group":
+            out.extend(_walk(plan.children, answers))
+            continue
+        value = answers.get(plan.name)
+        if value is None:
+            continue
+        out.append((plan, value))
+        if plan.type == "repeat" and isinstance(value, list):
+            for entry in value:
+                if isinstance(entry, Mapping):
+                    out.extend(_walk(plan.children, entry))
+    return out
+
+
+def _labels(plan: Plan, code: Any) -> list[str]:
+    if plan.vocabulary is None or not isinstance(code, str) or code not in plan.vocabulary:
+        return []
+    return list(plan.vocabulary.term(code).label.values())
+
+
+def index_text(form: Form, answers: Mapping[str, Any], *, include_sensitive: bool) -> str:
+    """Text for full-text search: chosen terms in every language and the free text.
+
+    Sensitive fields (and everything in a sensitive group) are left out unless
+    ``include_sensitive``; coordinates and attachment digests never go in.
+    """
+    parts: list[str] = []
+    for plan, value in _walk(compiled_form(form).plans, answers):
+        if plan.sensitive and not include_sensitive:
+            continue
+        kind = plan.type
+        if kind == "text" and isinstance(value, str):
+            parts.append(value)
+        elif kind == "select_one":
+            parts.extend(_labels(plan, value))
+        elif kind == "select_multiple" and isinstance(value, list):
+            for code in value:
+                parts.extend(_labels(plan, code))
+        elif kind == "location" and isinstance(value, Mapping):
+            for level in ("state", "township", "village_tract"):
+                code = value.get(level)
+                if isinstance(code, str) and locations.level_of(code):
+                    parts.extend(locations.location_label(code, lang) for lang in ("en", "my"))
+            if isinstance(value.get("village"), str):
+                parts.append(value["village"])
+        elif kind == "consent" and isinstance(value, Mapping):
+            scopes = vocabulary("consent_scopes")
+            for code in value.get("scopes") or []:
+                if code in scopes:
+                    parts.extend(scopes.term(code).label.values())
+    return "\n".join(part for part in parts if part)
+
+
+def mask_sensitive(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the answers with every sensitive value replaced by ``•••``.
+
+    Exact coordinates are always treated as sensitive.
+    """
+    return _mask(compiled_form(form).plans, answers)
+
+
+def _mask(plans: list[Plan], answers: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(answers)
+    for plan in _flat(plans):
+        if plan.name not in out or out[plan.name] is None:
+            continue
+        value = out[plan.name]
+        if plan.sensitive:
+            out[plan.name] = MASK
+        elif plan.type == "repeat" and isinstance(value, list):
+            out[plan.name] = [
+                _mask(plan.children, entry) if isinstance(entry, Mapping) else entry
+                for entry in value
+            ]
+        elif plan.type == "location" and isinstance(value, Mapping):
+            if value.get("coordinates") is not None:
+                out[plan.name] = {**value, "coordinates": MASK}
+    return out
+
+
+def _flat(plans: list[Plan]) -> list[Plan]:
+    out: list[Plan] = []
+    for plan in plans:
+        if plan.type == "group":
+            out.extend(_flat(plan.children))
+        else:
+            out.append(plan)
+    return out
+
+
+def _values_at(
+    plans: list[Plan], answers: Mapping[str, Any], chain: tuple[str, ...]
+) -> list[tuple[Plan, Any]]:
+    """Follow a dotted facet path through repeats, collecting every value found."""
+    by_name = {plan.name: plan for plan in _flat(plans)}
+    plan = by_name.get(chain[0])
+    value = answers.get(chain[0])
+    if plan is None or value is None:
+        return []
+    if len(chain) == 1:
+        return [(plan, value)]
+    found: list[tuple[Plan, Any]] = []
+    if isinstance(value, list):
+        for entry in value:
+            if isinstance(entry, Mapping):
+                found.extend(_values_at(plan.children, entry, chain[1:]))
+    return found
+
+
+def facets(form: Form, answers: Mapping[str, Any]) -> Facets:
+    """Date, state, township and violation types of a record, for lists and counts."""
+    compiled = compiled_form(form)
+    date: str | None = None
+    if compiled.facet_date:
+        for _plan, value in _values_at(compiled.plans, answers, compiled.facet_date):
+            if isinstance(value, Mapping) and isinstance(value.get("value"), str):
+                date = value["value"]
+                break
+    state = township = None
+    if compiled.facet_location:
+        for _plan, value in _values_at(compiled.plans, answers, compiled.facet_location):
+            if isinstance(value, Mapping):
+                state, township = value.get("state"), value.get("township")
+                break
+    violations: list[str] = []
+    if compiled.facet_violations:
+        for _plan, value in _values_at(compiled.plans, answers, compiled.facet_violations):
+            codes = value if isinstance(value, list) else [value]
+            for code in codes:
+                if isinstance(code, str) and code not in violations:
+                    violations.append(code)
+    return Facets(date=date, state=state, township=township, violation_types=tuple(violations))
