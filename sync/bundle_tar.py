@@ -117,12 +117,14 @@ def parse_header(block: bytes) -> Member:
     unsigned = sum(block[:148]) + 8 * 0x20 + sum(block[156:])
     if stored != unsigned:
         raise CorruptBundle()
-    if block[_MAGIC] != _USTAR_MAGIC:
-        raise CorruptBundle()
     kind = block[_TYPE : _TYPE + 1]
     if kind != tarfile.REGTYPE:
+        # Checked before the magic so that GNU headers, whose magic differs, are
+        # reported for what they are.
         described = _KINDS.get(kind, "special entry")
         raise UnsafeEntry(f"This bundle holds a {described}, which fieldkit never writes.")
+    if block[_MAGIC] != _USTAR_MAGIC:
+        raise CorruptBundle()
     if not _all_nul(block[_LINKNAME]) or not _all_nul(block[_PREFIX_AND_PAD]):
         raise UnsafeEntry()
     if block[_SIZE][0] & 0x80:
