@@ -1,0 +1,210 @@
+"""Full-text search over records: an FTS5 trigram index plus a small facets table.
+
+What is indexed is decided by the caller (the records module passes the form's
+titles and ``forms.index_text`` of the answers, leaving sensitive fields out
+unless the profile's ``search_sensitive`` setting is on). Queries are never
+handed to FTS5's query language: every word the user typed becomes a quoted
+phrase, so quotes, ``AND``, ``*`` or parentheses are just characters to find.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from fieldkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from fieldkit.store import Connection, Store
+
+# The trigram tokenizer cannot match fewer than three characters; such words
+# are matched with LIKE instead (a scan, but only over what the longer words
+# already selected, or over everything when there are none).
+MIN_TRIGRAM = 3
+MAX_QUERY_CHARS = 500
+SNIPPET_TOKENS = 40  # trigram tokens, so roughly characters of context
+HIGHLIGHT = ("[", "]")
+ELLIPSIS = "…"
+
+_TERMS = re.compile(r'"([^"]+)"|(\S+)')
+
+
+class FacetsLike(Protocol):
+    """What the index keeps beside each record's text (``forms.Facets`` fits)."""
+
+    @property
+    def date(self) -> object: ...
+
+    @property
+    def state(self) -> object: ...
+
+    @property
+    def township(self) -> object: ...
+
+    @property
+    def violation_types(self) -> object: ...
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One matching record, as a results list shows it."""
+
+    record_id: str
+    form_id: str | None
+    date: str | None
+    township: str | None
+    snippet: str
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _normalise(text: str) -> str:
+    # NFC on both sides, so text typed on different keyboards compares equal.
+    return unicodedata.normalize("NFC", text)
+
+
+def index_record(
+    conn: Connection,
+    record_id: str,
+    text: str,
+    *,
+    form_id: str | None = None,
+    facets: FacetsLike | None = None,
+) -> None:
+    """Replace the indexed text of ``record_id`` (call inside the record's transaction).
+
+    ``form_id`` and ``facets`` replace the stored ones when given and are
+    kept when omitted.
+    """
+    row = conn.execute("SELECT id FROM record_facets WHERE record_id = ?", (record_id,)).fetchone()
+    if row is None:
+        rowid = conn.execute(
+            "INSERT INTO record_facets (record_id) VALUES (?)", (record_id,)
+        ).lastrowid
+    else:
+        rowid = int(row[0])
+        conn.execute("DELETE FROM record_text WHERE rowid = ?", (rowid,))
+    if form_id is not None:
+        conn.execute("UPDATE record_facets SET form_id = ? WHERE id = ?", (form_id, rowid))
+    if facets is not None:
+        kinds = facets.violation_types
+        codes = sorted(str(k) for k in kinds) if isinstance(kinds, list | tuple | set) else []
+        conn.execute(
+            "UPDATE record_facets SET date = ?, state = ?, township = ?, violation_types = ?"
+            " WHERE id = ?",
+            (
+                _text(facets.date),
+                _text(facets.state),
+                _text(facets.township),
+                json.dumps(codes),
+                rowid,
+            ),
+        )
+    conn.execute(
+        "INSERT INTO record_text (rowid, body) VALUES (?, ?)", (rowid, _normalise(text))
+    )
+
+
+def unindex_record(conn: Connection, record_id: str) -> None:
+    """Remove a record from the index and the facets (deleted or purged records)."""
+    row = conn.execute("SELECT id FROM record_facets WHERE record_id = ?", (record_id,)).fetchone()
+    if row is None:
+        return
+    conn.execute("DELETE FROM record_text WHERE rowid = ?", (int(row[0]),))
+    conn.execute("DELETE FROM record_facets WHERE id = ?", (int(row[0]),))
+
+
+def query_terms(query: str) -> list[str]:
+    """Split what the user typed into terms: words, or "quoted phrases" kept whole."""
+    terms = []
+    for match in _TERMS.finditer(_normalise(query)):
+        term = match.group(1) if match.group(1) is not None else match.group(2).strip('"')
+        term = term.strip()
+        if term:
+            terms.append(term)
+    return terms
+
+
+def fts_phrase(term: str) -> str:
+    """``term`` as an FTS5 string literal: a phrase, never query syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _plain_snippet(body: str, term: str, width: int = SNIPPET_TOKENS // 2) -> str:
+    """A snippet around ``term`` for matches FTS5 did not make (short words only)."""
+    at = body.casefold().find(term.casefold())
+    if at < 0:
+        return body[: width * 2] + (ELLIPSIS if len(body) > width * 2 else "")
+    start, end = max(0, at - width), min(len(body), at + len(term) + width)
+    hit = HIGHLIGHT[0] + body[at : at + len(term)] + HIGHLIGHT[1]
+    return (
+        (ELLIPSIS if start > 0 else "")
+        + body[start:at]
+        + hit
+        + body[at + len(term) : end]
+        + (ELLIPSIS if end < len(body) else "")
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def search(store: Store, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Records whose indexed text contains every term of ``query``, newest first."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(
+            f"The search is longer than {MAX_QUERY_CHARS} characters.",
+            hint="search for a few words or part of a name",
+        )
+    terms = query_terms(query)
+    if not terms:
+        raise UsageError("The search is empty.", hint="type a word, or part of one, to find")
+    if limit < 1:
+        raise UsageError("The result limit must be at least 1.")
+    long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM]
+    short_terms = [t for t in terms if len(t) < MIN_TRIGRAM]
+    likes = "".join(" AND record_text.body LIKE ? ESCAPE '\\'" for _ in short_terms)
+    like_args = [_like_pattern(t) for t in short_terms]
+    if long_terms:
+        # Newest first by rowid lets FTS5 stop after ``limit`` rows; ranking by
+        # bm25 would score every match first, which is slow for common words.
+        sql = (
+            "SELECT f.record_id, f.form_id, f.date, f.township,"
+            f" snippet(record_text, 0, ?, ?, ?, {SNIPPET_TOKENS})"
+            " FROM record_text JOIN record_facets f ON f.id = record_text.rowid"
+            f" WHERE record_text MATCH ?{likes}"
+            " ORDER BY record_text.rowid DESC LIMIT ?"
+        )
+        match = " AND ".join(fts_phrase(t) for t in long_terms)
+        args = [HIGHLIGHT[0], HIGHLIGHT[1], ELLIPSIS, match, *like_args, limit]
+        rows = store.query(sql, args)
+        return [
+            SearchHit(r[0], r[1], r[2], r[3], _one_line(str(r[4]))) for r in rows
+        ]
+    sql = (
+        "SELECT f.record_id, f.form_id, f.date, f.township, record_text.body"
+        " FROM record_text JOIN record_facets f ON f.id = record_text.rowid"
+        f" WHERE 1{likes} ORDER BY record_text.rowid DESC LIMIT ?"
+    )
+    rows = store.query(sql, [*like_args, limit])
+    return [
+        SearchHit(r[0], r[1], r[2], r[3], _one_line(_plain_snippet(str(r[4]), short_terms[0])))
+        for r in rows
+    ]
+
+
+def indexed_count(store: Store) -> int:
+    """How many records the index holds."""
+    row = store.query_one("SELECT count(*) FROM record_facets")
+    return int(row[0]) if row else 0
