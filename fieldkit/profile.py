@@ -77,15 +77,16 @@ class Profile:
         params: KdfParams = PRODUCT,
         clock: Clock = utc_now,
         rand: Callable[[int], bytes] = os.urandom,
+        identity: Identity | None = None,
     ) -> Profile:
-        """Create a profile with a fresh device identity."""
+        """Create a profile with a fresh device identity (``identity`` pins it in tests)."""
         name = _check_name(name)
         if role not in ROLES:
             raise UsageError(
                 f"Unknown role {role!r}.", hint="choose fieldworker, coordinator or training"
             )
         store = Store.create(home, passphrase, params=params, rand=rand)
-        identity = Identity.generate()
+        identity = identity if identity is not None else Identity.generate()
         now = clock()
         card = IdentityCard.create(identity, name, role, now=now)
         with store.transaction() as conn:
