@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,7 +38,7 @@ def trusted(fingerprint: str) -> PublicIdentity | None:
     return ENROLLED.get(fingerprint)
 
 
-def counter_rand() -> object:
+def counter_rand() -> Callable[[int], bytes]:
     """A deterministic byte source, so two writes can be compared byte for byte."""
     state = {"n": 0}
 
@@ -192,12 +193,24 @@ def test_iterator_api_and_read_once() -> None:
         next(reader.entries())
 
 
+def _read_whole(entry: BundleEntry) -> None:
+    entry.read()
+
+
 def test_large_entry_needs_chunks() -> None:
     data = write([pattern_entry(5 * 1024 * 1024)])
     with pytest.raises(ValueError):
         read_bundle(
-            io.BytesIO(data), identity=COORD, trusted=trusted, on_entry=lambda e: None or e.read()
+            io.BytesIO(data),
+            identity=COORD,
+            trusted=trusted,
+            on_entry=_read_whole,
         )
+
+
+def _feed(digest: hashlib._Hash, entry: BundleEntry) -> None:
+    for piece in entry.chunks():
+        digest.update(piece)
 
 
 def test_memory_stays_bounded(tmp_path: Path) -> None:
@@ -224,7 +237,7 @@ def test_memory_stays_bounded(tmp_path: Path) -> None:
                 src,
                 identity=COORD,
                 trusted=trusted,
-                on_entry=lambda e: [digest.update(piece) for piece in e.chunks()] and None,
+                on_entry=lambda entry: _feed(digest, entry),
             )
         _, read_peak = tracemalloc.get_traced_memory()
     finally:
