@@ -15,7 +15,7 @@ import mimetypes
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fieldkit import audit
 from fieldkit.clock import Clock, rfc3339, utc_now
@@ -55,6 +55,12 @@ class AttachmentCorrupt(AttachmentError):
 
     title = "Attachment damaged"
     hint = "treat this device's store as damaged or tampered with and tell your coordinator"
+
+
+class ByteSource(Protocol):
+    """Anything with ``read(n)`` returning at most n bytes (b"" at the end): files, pipes."""
+
+    def read(self, n: int = ..., /) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def _ref(conn: Connection, record_id: str, sha256: str) -> AttachmentRef | None:
     return AttachmentRef(row[0], int(row[1]), row[2], row[3]) if row else None
 
 
-def _stream_in(conn: Connection, src: BinaryIO) -> tuple[str, int]:
+def _stream_in(conn: Connection, src: ByteSource) -> tuple[str, int]:
     """Copy ``src`` into a new blob row in chunks; return its (sha256, size)."""
     blob_id = conn.execute("INSERT INTO attachment_blobs (sha256) VALUES (NULL)").lastrowid
     digest = hashlib.sha256()
@@ -144,7 +150,7 @@ def _stream_in(conn: Connection, src: BinaryIO) -> tuple[str, int]:
 def add_attachment(
     store: Store,
     record_id: str,
-    src: BinaryIO,
+    src: ByteSource,
     name: str,
     mime: str | None = None,
     *,

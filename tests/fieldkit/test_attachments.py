@@ -199,7 +199,7 @@ def test_failed_source_leaves_nothing(store: Store) -> None:
             return b"z" * 100
 
     with pytest.raises(OSError):
-        add_attachment(store, "rec-a", Failing(), "x.bin")  # type: ignore[arg-type]
+        add_attachment(store, "rec-a", Failing(), "x.bin")
     assert store.query("SELECT count(*) FROM attachment_chunks") == [(0,)]
     assert store.query("SELECT count(*) FROM attachment_blobs") == [(0,)]
 
@@ -262,7 +262,7 @@ def test_large_file_streams_with_bounded_memory(store: Store) -> None:
     src = PatternReader(size)
     tracemalloc.start()
     try:
-        ref = add_attachment(store, "rec-a", src, "video.mp4")  # type: ignore[arg-type]
+        ref = add_attachment(store, "rec-a", src, "video.mp4")
         _, peak_in = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
         check = hashlib.sha256()
