@@ -6,7 +6,10 @@ the reader never hands out plaintext from a chunk before its tag has verified.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
@@ -33,13 +36,30 @@ class Readable(Protocol):
 class Writable(Protocol):
     """A binary sink."""
 
-    def write(self, data: bytes, /) -> object: ...
+    def write(self, data: memoryview, /) -> object: ...
 
 
 def payload_key(file_key: bytes, nonce: bytes) -> bytes:
     """The STREAM key: HKDF-SHA256 over the file key, salted with the payload nonce."""
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=nonce, info=b"payload")
     return hkdf.derive(file_key)
+
+
+# Large writes are sealed in batches split across two threads (see _seal_batch);
+# a batch bounds the extra memory to 1 MiB per writer.
+_BATCH_CHUNKS = 16
+_MIN_PARALLEL_CHUNKS = 4
+_PARALLEL = (os.cpu_count() or 1) > 1
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _helper_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="age-seal")
+        return _pool
 
 
 def _chunk_nonce(counter: int, last: bool) -> bytes:
@@ -55,16 +75,55 @@ class StreamWriter:
         self._dst = dst
         self._aead = ChaCha20Poly1305(key)
         self._buf = bytearray(CHUNK_SIZE)
+        self._sealed = memoryview(bytearray(ENCRYPTED_CHUNK_SIZE))
+        self._helper_aead = ChaCha20Poly1305(key)
+        self._batch_out: memoryview | None = None  # allocated on the first large write
         self._filled = 0
         self._counter = 0
         self.closed = False
         self.written = 0
 
     def _seal(self, chunk: memoryview | bytearray, last: bool) -> None:
-        # A fresh ``bytes`` per chunk (rather than a reused buffer) costs little and
-        # stays correct for sinks that keep a reference to what they are given.
-        self._dst.write(self._aead.encrypt(_chunk_nonce(self._counter, last), chunk, None))
+        # One reused output buffer: the io contract lets a caller reuse what it passed
+        # to write() once the call returns, and skipping an allocation per chunk is
+        # a measurable share of the throughput.
+        out = self._sealed[: len(chunk) + TAG_SIZE]
+        self._aead.encrypt_into(_chunk_nonce(self._counter, last), chunk, None, out)
+        self._dst.write(out)
         self._counter += 1
+
+    def _seal_batch(self, chunks: memoryview, count: int) -> None:
+        """Seal ``count`` full non-final chunks, half of them on a helper thread.
+
+        ChaCha20-Poly1305 in ``cryptography`` releases the GIL, so on two cores this
+        nearly doubles throughput for large writes; each thread has its own AEAD
+        object and its own slice of the output, and the output is written in order.
+        """
+        if count >= _MAX_COUNTER - self._counter:
+            raise AgeError("This file is too large to encrypt.")
+        if self._batch_out is None:
+            self._batch_out = memoryview(bytearray(_BATCH_CHUNKS * ENCRYPTED_CHUNK_SIZE))
+        out = self._batch_out[: count * ENCRYPTED_CHUNK_SIZE]
+        half = count // 2
+        pool = _helper_pool()
+        helper = pool.submit(self._seal_range, self._helper_aead, chunks, out, half, count)
+        try:
+            self._seal_range(self._aead, chunks, out, 0, half)
+        finally:
+            helper.result()
+        self._dst.write(out)
+        self._counter += count
+
+    def _seal_range(
+        self, aead: ChaCha20Poly1305, chunks: memoryview, out: memoryview, start: int, stop: int
+    ) -> None:
+        for i in range(start, stop):
+            aead.encrypt_into(
+                _chunk_nonce(self._counter + i, False),
+                chunks[i * CHUNK_SIZE : (i + 1) * CHUNK_SIZE],
+                None,
+                out[i * ENCRYPTED_CHUNK_SIZE : (i + 1) * ENCRYPTED_CHUNK_SIZE],
+            )
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         """Encrypt ``data``; returns its length. A chunk is sealed only once more follows."""
@@ -79,9 +138,15 @@ class StreamWriter:
                 self._seal(self._buf, last=False)
                 self._filled = 0
             if self._filled == 0 and total - pos > CHUNK_SIZE:
-                # Large writes go straight from the caller's buffer: no copy.
-                self._seal(view[pos : pos + CHUNK_SIZE], last=False)
-                pos += CHUNK_SIZE
+                # Large writes go straight from the caller's buffer: no copy. Only
+                # chunks with more data after them can be sealed as non-final.
+                count = min((total - pos - 1) // CHUNK_SIZE, _BATCH_CHUNKS)
+                if count >= _MIN_PARALLEL_CHUNKS and _PARALLEL:
+                    self._seal_batch(view[pos : pos + count * CHUNK_SIZE], count)
+                    pos += count * CHUNK_SIZE
+                else:
+                    self._seal(view[pos : pos + CHUNK_SIZE], last=False)
+                    pos += CHUNK_SIZE
                 continue
             take = min(CHUNK_SIZE - self._filled, total - pos)
             self._buf[self._filled : self._filled + take] = view[pos : pos + take]
