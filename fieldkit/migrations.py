@@ -84,7 +84,18 @@ def _v1_profile(conn: Any) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_profile]
+from fieldkit.schema_attachments import migrate_v3_attachments as _v3_attachments  # noqa: E402
+from fieldkit.schema_exchange import migrate_v5_exchange as _v5_exchange  # noqa: E402
+from fieldkit.schema_records import v2_records as _v2_records  # noqa: E402
+from fieldkit.schema_search import migrate_v4_search as _v4_search  # noqa: E402
+
+MIGRATIONS: list[Migration] = [
+    _v1_profile,
+    _v2_records,
+    _v3_attachments,
+    _v4_search,
+    _v5_exchange,
+]
 
 
 def migrate(store: Store, *, target: int | None = None) -> None:

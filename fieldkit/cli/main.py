@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from fieldkit.cli import forms_cmds, profile_cmds, wipe_cmd
+from fieldkit.cli import forms_cmds, profile_cmds, record_cmds, search_cmds, wipe_cmd
 from fieldkit.cli.context import Context
 from fieldkit.errors import FieldkitError, UsageError, WrongPassphrase
 
@@ -21,7 +21,9 @@ Handler = Callable[[Context, argparse.Namespace], int]
 
 # Each module has register(subparsers, common) adding its commands with
 # set_defaults(handler=...). Later groups append themselves here.
-COMMAND_MODULES: list[ModuleType] = [profile_cmds, forms_cmds, wipe_cmd]
+COMMAND_MODULES: list[ModuleType] = [
+    profile_cmds, forms_cmds, wipe_cmd, search_cmds, record_cmds,
+]
 
 
 class _Parser(argparse.ArgumentParser):
