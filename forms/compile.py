@@ -105,9 +105,8 @@ class _Checker:
             expr = parse(text)
         except ExpressionSyntaxError as exc:
             column = f" at column {exc.column}" if exc.column is not None else ""
-            raise self.fail(
-                f"cannot read the expression{column}: {exc.message}", where, loc
-            ) from None
+            detail = exc.message if "column" in exc.message else exc.message + column
+            raise self.fail(f"cannot read the expression: {detail}", where, loc) from None
         for name in sorted(references(expr)):
             status = visible.get(name)
             if status is None:
@@ -122,6 +121,10 @@ class _Checker:
                     loc,
                 )
         return expr
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def _scope_names(fields: list[Field]) -> list[Field]:
@@ -245,7 +248,7 @@ def _compile_field(
     for option, types in _ONLY_FOR.items():
         if option in set_keys and item.type not in types:
             raise checker.fail(
-                f"'{option}' does not apply to a {item.type} field "
+                f"'{option}' does not apply to {_article(item.type)} field "
                 f"(it applies to: {', '.join(sorted(types))})",
                 f"{where}.{option}",
                 (*loc, option),
@@ -253,7 +256,7 @@ def _compile_field(
     for option, types in _NOT_FOR.items():
         if option in set_keys and item.type in types:
             raise checker.fail(
-                f"'{option}' does not apply to a {item.type} field",
+                f"'{option}' does not apply to {_article(item.type)} field",
                 f"{where}.{option}",
                 (*loc, option),
             )
