@@ -1,64 +1,184 @@
-"""The fieldkit app: unlock, home, and the global keys (lock, help, quit)."""
+"""The fieldkit app: unlock, home, and what holds on every screen (lock, idle lock, errors)."""
 
 from __future__ import annotations
 
+import importlib
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
-from textual.app import App
+from textual import events
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
 
+from fieldkit.errors import FieldkitError
 from fieldkit.kdf import PRODUCT, KdfParams
 from fieldkit.profile import Profile
+from fieldkit.settings import Settings
+from fieldkit.tui.screens.error import ErrorModal
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.tui.screens.unlock import UnlockScreen
 
+Language = Literal["en", "my"]
+Ticker = Callable[[], float]
+
+# How often the idle timer looks at the clock; the lock happens at most this
+# late after the configured idle time.
+IDLE_CHECK_SECONDS = 5.0
+
 
 class FieldkitApp(App[int]):
-    """One app for every role; what it shows depends on the unlocked profile."""
+    """One app for every role; what it shows depends on the unlocked profile.
+
+    Conventions the screens rely on: ``app.profile`` (None while locked),
+    ``app.language`` ("en" or "my", toggled with ctrl+t), ``app.banner``
+    (shown on every screen when set), ``app.show_error(exc)``, and
+    ``app.clock`` (monotonic seconds; injected by tests to drive the idle lock).
+    """
 
     TITLE = "fieldkit"
     CSS_PATH = "fieldkit.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "lock", "Lock", priority=True),
+        Binding("ctrl+t", "toggle_language", "Language", priority=True),
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
+    language: reactive[Language] = reactive("en")
+
     def __init__(
-        self, home: Path, *, params: KdfParams = PRODUCT, banner: str | None = None
+        self,
+        home: Path,
+        *,
+        params: KdfParams = PRODUCT,
+        banner: str | None = None,
+        clock: Ticker = time.monotonic,
+        idle_check_seconds: float | None = IDLE_CHECK_SECONDS,
     ) -> None:
         super().__init__()
         self.home = Path(home)
         self.params = params
         self.banner = banner
+        self.clock = clock
         self.profile: Profile | None = None
+        self.auto_lock_seconds = Settings().auto_lock_minutes * 60.0
+        self.last_activity = clock()
+        self._idle_check_seconds = idle_check_seconds
+        self.wiped = False
 
     def on_mount(self) -> None:
         self.push_screen(UnlockScreen(self.home, self.params, banner=self.banner))
+        if self._idle_check_seconds:
+            self.set_interval(self._idle_check_seconds, self.check_auto_lock)
+
+    # -- unlocking and locking ---------------------------------------------
 
     def open_profile(self, profile: Profile) -> None:
         """Called by the unlock screen once the store is open."""
         self.profile = profile
+        self.apply_settings(profile.settings)
+        self.touch()
         self.switch_screen(HomeScreen(profile, banner=self.banner))
 
-    def action_lock(self) -> None:
+    def apply_settings(self, settings: Settings) -> None:
+        """Take the profile's settings into effect (after unlock or the settings screen)."""
+        self.auto_lock_seconds = settings.auto_lock_minutes * 60.0
+        self.language = settings.language
+
+    async def action_lock(self) -> None:
         """Close the store and clear every screen, then ask for the passphrase again."""
+        if self.wiped:
+            return
+        self._close_profile()
+        # Every screen above the default one goes, with its inputs and values;
+        # the unlock screen is a new one, so not even the passphrase dots stay.
+        await self._replace_all(UnlockScreen(self.home, self.params, banner=self.banner))
+
+    def _close_profile(self) -> None:
+        self.clear_notifications()
         if self.profile is not None:
+            self.workers.cancel_all()
             self.profile.close()
             self.profile = None
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.switch_screen(UnlockScreen(self.home, self.params, banner=self.banner))
+
+    async def _replace_all(self, screen: Screen[None]) -> None:
+        try:
+            while len(self.screen_stack) > 2:
+                await self.pop_screen()
+            await self.switch_screen(screen)
+        except ScreenStackError:
+            pass  # the app is shutting down: nothing left to show
+
+    # -- idle lock -------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Note user activity now (any key, click or scroll)."""
+        self.last_activity = self.clock()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.touch()
+        await super().on_event(event)
+
+    def check_auto_lock(self) -> bool:
+        """Lock when idle for longer than the setting; return whether it locked."""
+        if self.profile is None:
+            return False
+        if self.clock() - self.last_activity < self.auto_lock_seconds:
+            return False
+        # The store closes now; the screens are cleared as the next step of the loop.
+        self._close_profile()
+        self.call_next(self.action_lock)
+        return True
+
+    # -- language, errors, help ------------------------------------------------
+
+    def action_toggle_language(self) -> None:
+        self.language = "my" if self.language == "en" else "en"
+
+    def show_error(self, exc: FieldkitError) -> None:
+        """Show a core error as a title and a plain sentence; never a traceback."""
+        self.push_screen(ErrorModal(exc.title, exc.message, exc.hint))
+
+    def push_named_screen(self, module: str, name: str, *args: object, **kwargs: object) -> None:
+        """Push ``fieldkit.tui.screens.<module>.<name>(*args)``; say so if this build lacks it."""
+        try:
+            factory = getattr(importlib.import_module(f"fieldkit.tui.screens.{module}"), name)
+        except (ImportError, AttributeError):
+            self.notify("This part of the app is not available in this version.",
+                        title="Not available", severity="warning")
+            return
+        try:
+            self.push_screen(factory(*args, **kwargs))
+        except FieldkitError as exc:
+            self.show_error(exc)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    # -- panic wipe ------------------------------------------------------------
+
+    async def wipe_now(self) -> None:
+        """Close the store, destroy the profile, and leave only a neutral screen."""
+        from fieldkit.tui.screens.wipe import WipedScreen
+        from fieldkit.wipe import wipe_profile
+
+        self._close_profile()
+        try:
+            wipe_profile(self.home)
+        except FieldkitError as exc:
+            await self._replace_all(WipedScreen(f"{exc.title}: {exc.message} {exc.hint or ''}"))
+            return
+        self.wiped = True
+        await self._replace_all(WipedScreen())
+
     async def action_quit(self) -> None:
-        if self.profile is not None:
-            self.profile.close()
-            self.profile = None
+        self._close_profile()
         self.exit(0)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -15,6 +16,7 @@ from fieldkit.errors import FieldkitError, NoProfile, WrongPassphrase
 from fieldkit.kdf import KdfParams
 from fieldkit.locations import ProfilePaths
 from fieldkit.profile import Profile
+from fieldkit.tui.widgets.banner import banner
 
 if TYPE_CHECKING:
     from fieldkit.tui.app import FieldkitApp
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
 class UnlockScreen(Screen[None]):
     """Ask for the passphrase and open the store."""
 
+    # A coerced user may not be able to unlock, so the wipe is reachable here too.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f12", "wipe", "Panic wipe")]
+
     def __init__(self, home: Path, params: KdfParams, *, banner: str | None = None) -> None:
         super().__init__()
         self.home = home
@@ -30,8 +35,7 @@ class UnlockScreen(Screen[None]):
         self.banner = banner
 
     def compose(self) -> ComposeResult:
-        if self.banner:
-            yield Static(self.banner, classes="banner")
+        yield from banner(self.app)
         with Center(), Vertical(id="unlock-box"):
             yield Label("fieldkit", id="unlock-title")
             yield Label("Enter your passphrase to unlock.", id="unlock-prompt")
@@ -47,6 +51,11 @@ class UnlockScreen(Screen[None]):
                 "There is no profile in this folder. Create one with "
                 "'fieldkit init --role fieldworker --name NAME', or try 'make run' for a demo."
             )
+
+    def action_wipe(self) -> None:
+        from fieldkit.tui.screens.wipe import WipeScreen
+
+        self.app.push_screen(WipeScreen())
 
     def _say(self, text: str) -> None:
         self.query_one("#unlock-message", Static).update(text)

@@ -1,0 +1,160 @@
+"""The cases list's queries: filtered pages of records, never the whole table.
+
+Kept free of Textual so the benchmark and tests can drive it directly. Pages
+are read by LIMIT/OFFSET in primary-key order: record ids are UUIDv7, so
+``ORDER BY id DESC`` is newest first and walks the primary-key index without
+sorting, whatever the table's size.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from fieldkit.profile import Profile
+
+PAGE_SIZE = 100
+CACHED_PAGES = 16
+STATUSES = ("draft", "sealed", "purged")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the user narrowed the list to; None means any."""
+
+    form_id: str | None = None
+    status: str | None = None
+    date_from: str | None = None  # ISO, any precision: 2024, 2024-03, 2024-03-05
+    date_to: str | None = None
+    state: str | None = None
+    township: str | None = None
+    record_ids: tuple[str, ...] | None = None  # from a full-text search
+
+    def with_(self, **changes: Any) -> CaseFilter:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One row of the cases list (no answer content: nothing sensitive to mask)."""
+
+    record_id: str
+    form_id: str
+    status: str
+    created_at: str
+    date: str | None
+    state: str | None
+    township: str | None
+    supersedes: str | None
+    delivered: bool
+
+
+def _where(flt: CaseFilter, has_facets: bool) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    if flt.form_id:
+        clauses.append("r.form_id = ?")
+        args.append(flt.form_id)
+    if flt.status:
+        clauses.append("r.status = ?")
+        args.append(flt.status)
+    if has_facets:
+        # Dates are kept at the precision the witness gave ("2024-03"); a record
+        # is in range when its date, cut to that precision, could be.
+        if flt.date_from:
+            clauses.append("f.date >= substr(?, 1, length(f.date))")
+            args.append(flt.date_from)
+        if flt.date_to:
+            clauses.append("f.date <= substr(?, 1, length(f.date))")
+            args.append(flt.date_to)
+        if flt.state:
+            clauses.append("f.state = ?")
+            args.append(flt.state)
+        if flt.township:
+            clauses.append("f.township = ?")
+            args.append(flt.township)
+    if flt.record_ids is not None:
+        clauses.append("r.id IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(list(flt.record_ids)))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+
+def _needs_facets(flt: CaseFilter) -> bool:
+    return any((flt.date_from, flt.date_to, flt.state, flt.township))
+
+
+@dataclass
+class CaseSource:
+    """Pages of records matching a filter, cached a few pages at a time."""
+
+    profile: Profile
+    filter: CaseFilter = field(default_factory=CaseFilter)
+    page_size: int = PAGE_SIZE
+    _count: int | None = None
+    _pages: OrderedDict[int, list[CaseRow]] = field(default_factory=OrderedDict)
+    _has_facets: bool | None = None
+
+    @property
+    def has_facets(self) -> bool:
+        if self._has_facets is None:
+            row = self.profile.store.query_one(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_facets'"
+            )
+            self._has_facets = row is not None
+        return self._has_facets
+
+    def set_filter(self, flt: CaseFilter) -> None:
+        self.filter = flt
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        self._count = None
+        self._pages.clear()
+
+    def _from(self, with_facets: bool) -> str:
+        if with_facets and self.has_facets:
+            return "FROM records r LEFT JOIN record_facets f ON f.record_id = r.id"
+        return "FROM records r"
+
+    def count(self) -> int:
+        if self._count is None:
+            joined = _needs_facets(self.filter)
+            where, args = _where(self.filter, self.has_facets)
+            row = self.profile.store.query_one(
+                f"SELECT count(*) {self._from(joined)}{where}", args
+            )
+            self._count = int(row[0]) if row else 0
+        return self._count
+
+    def page(self, number: int) -> list[CaseRow]:
+        cached = self._pages.get(number)
+        if cached is not None:
+            self._pages.move_to_end(number)
+            return cached
+        where, args = _where(self.filter, self.has_facets)
+        facets = "f.date, f.state, f.township" if self.has_facets else "NULL, NULL, NULL"
+        rows = self.profile.store.query(
+            f"SELECT r.id, r.form_id, r.status, r.created_at, {facets}, r.supersedes,"
+            f" r.delivered_at IS NOT NULL {self._from(True)}{where}"
+            " ORDER BY r.id DESC LIMIT ? OFFSET ?",
+            [*args, self.page_size, number * self.page_size],
+        )
+        out = [
+            CaseRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], r[6], r[7],
+                    bool(r[8]))
+            for r in rows
+        ]
+        self._pages[number] = out
+        if len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return out
+
+    def row(self, index: int) -> CaseRow | None:
+        """The row at ``index`` in the list (0 = newest), or None past the end."""
+        if index < 0:
+            return None
+        rows = self.page(index // self.page_size)
+        offset = index % self.page_size
+        return rows[offset] if offset < len(rows) else None

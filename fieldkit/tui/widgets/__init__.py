@@ -1,0 +1,1 @@
+"""Widgets of the fieldkit app: one module per form field type, plus shared pieces."""

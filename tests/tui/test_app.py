@@ -1,0 +1,184 @@
+"""The app frame: auto-lock with an injected clock, lock clears inputs, language, errors, banner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from fieldkit.errors import FieldkitError
+from fieldkit.kdf import TESTING
+from fieldkit.profile import Profile
+from fieldkit.tui.app import FieldkitApp
+from fieldkit.tui.screens.error import ErrorModal
+from fieldkit.tui.screens.home import HomeScreen
+from fieldkit.tui.screens.settings import SettingsScreen
+from fieldkit.tui.screens.unlock import UnlockScreen
+
+PASS = "correct horse battery staple"
+SIZE = (110, 36)
+
+
+class FakeClock:
+    """Monotonic seconds that only move when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    Profile.create(tmp_path / "p", PASS, name="Ko Min", role="fieldworker", params=TESTING).close()
+    return tmp_path / "p"
+
+
+async def unlock(pilot, passphrase: str = PASS) -> None:  # type: ignore[no-untyped-def]
+    field = pilot.app.screen.query_one("#passphrase", Input)
+    field.value = passphrase
+    await pilot.press("enter")
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if not isinstance(pilot.app.screen, UnlockScreen) or not field.disabled:
+            break
+    await pilot.pause()
+
+
+def make_app(home: Path, clock: FakeClock | None = None, banner: str | None = None) -> FieldkitApp:
+    return FieldkitApp(home, params=TESTING, clock=clock or FakeClock(), banner=banner,
+                       idle_check_seconds=None)
+
+
+async def test_auto_lock_after_idle_minutes(home: Path) -> None:
+    clock = FakeClock()
+    app = make_app(home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        profile = app.profile
+        assert profile is not None
+        assert app.auto_lock_seconds == 5 * 60
+        clock.now += 4 * 60
+        assert app.check_auto_lock() is False
+        await pilot.press("f1")  # any key counts as activity
+        await pilot.press("escape")
+        clock.now += 4 * 60
+        assert app.check_auto_lock() is False
+        clock.now += 61
+        assert app.check_auto_lock() is True
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.profile is None
+        assert not profile.store.is_open
+        assert len(app.screen_stack) == 2
+
+
+async def test_idle_timer_does_nothing_while_locked(home: Path) -> None:
+    clock = FakeClock()
+    app = make_app(home, clock)
+    async with app.run_test(size=SIZE):
+        clock.now += 10_000
+        assert app.check_auto_lock() is False
+
+
+async def test_settings_change_the_idle_time(home: Path) -> None:
+    clock = FakeClock()
+    app = make_app(home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#auto-lock", Input).value = "1"
+        await pilot.press("ctrl+s")
+        assert app.auto_lock_seconds == 60
+        clock.now += 61
+        assert app.check_auto_lock() is True
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_lock_clears_typed_values_on_every_screen(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("k")
+        app.screen.query_one("#card-path", Input).value = "/secret/path/of/a/card"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        values = [w.value for s in app.screen_stack for w in s.query(Input)]
+        assert values == [""]
+        rendered = " ".join(str(w.render()) for s in app.screen_stack for w in s.query(Static))
+        assert "Ko Min" not in rendered and "/secret" not in rendered
+
+
+async def test_language_toggle(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert app.language == "en"
+        await pilot.press("ctrl+t")
+        assert app.language == "my"
+        await pilot.press("ctrl+t")
+        assert app.language == "en"
+
+
+async def test_language_setting_applies_on_unlock(home: Path) -> None:
+    with Profile.open(home, PASS, params=TESTING) as profile:
+        profile.update_settings(language="my")
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert app.language == "my"
+
+
+async def test_show_error_is_a_title_and_a_sentence(home: Path) -> None:
+    class Broken(FieldkitError):
+        """The thing broke."""
+
+        title = "Cannot do that"
+        hint = "try the other thing"
+
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        app.show_error(Broken())
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorModal)
+        text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Cannot do that" in str(app.screen.query_one("#error-title").render())
+        assert "The thing broke." in text and "try the other thing" in text
+        assert "Traceback" not in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_banner_on_every_screen(home: Path) -> None:
+    app = make_app(home, banner="TRAINING — NOT REAL DATA")
+    async with app.run_test(size=SIZE) as pilot:
+        seen = []
+
+        def has_banner() -> bool:
+            return any("TRAINING" in str(w.render()) for w in app.screen.query(".banner"))
+
+        seen.append(has_banner())
+        await unlock(pilot)
+        seen.append(has_banner())
+        for key in ("c", "k", "s"):
+            await pilot.press(key)
+            await pilot.pause()
+            seen.append(has_banner())
+            await pilot.press("escape")
+        assert all(seen), seen
+
+
+async def test_missing_screen_is_a_notice_not_a_crash(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        app.push_named_screen("no_such_module", "NoScreen")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app._notifications
