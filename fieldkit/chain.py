@@ -366,18 +366,25 @@ def check_chain(store: Store, author: PublicIdentity, *, expected_head: int = 0)
     a bundle manifest): fewer records than that means the newest were removed.
     """
     report = ChainReport(author.fingerprint_digits)
-    links: dict[int, list[tuple[str, bytes, bytes]]] = {}
+    # seq -> [(id, prev, hash)]; prev and hash are None for an edited record,
+    # whose links cannot be trusted (it is reported once, as edited).
+    links: dict[int, list[tuple[str, bytes | None, bytes | None]]] = {}
     for row in store.query(_CHAIN_SQL, (author.fingerprint_digits,)):
         report.count += 1
+        entry: tuple[str, bytes | None, bytes | None]
         try:
             seq, prev, digest = _check_row(row, author)
+            entry = (str(row[0]), prev, digest)
+        except Reordered as exc:
+            report.problems.append(exc)
+            # A moved record is still intact: place it where its signature says.
+            seq = int(exc.seq or 0)
+            entry = (str(row[0]), _signed_prev(row), bytes(row[9]))
         except ChainBroken as exc:
             report.problems.append(exc)
-            if not isinstance(exc, Reordered):
-                continue
-            # A moved record is still intact: place it where its signature says.
-            seq, prev, digest = int(exc.seq or 0), _signed_prev(row), bytes(row[9])
-        links.setdefault(seq, []).append((str(row[0]), prev, digest))
+            seq = int(row[7])
+            entry = (str(row[0]), None, None)
+        links.setdefault(seq, []).append(entry)
     previous: set[bytes] | None = {GENESIS}
     top = max([*links, expected_head], default=0)
     for seq in range(1, top + 1):
@@ -387,19 +394,22 @@ def check_chain(store: Store, author: PublicIdentity, *, expected_head: int = 0)
                 f"Sealed record number {seq} of this author is missing.", seq=seq))
             previous = None  # unknown: the next link cannot be checked
             continue
-        if len({digest for _, _, digest in entries}) > 1:
+        known = [(rid, prev, digest) for rid, prev, digest in entries
+                 if prev is not None and digest is not None]
+        if len({digest for _, _, digest in known}) > 1:
             report.problems.append(Fork(
                 f"Two different sealed records are number {seq} of this author.",
-                record_id=entries[1][0], seq=seq))
-        for rid, prev, _ in entries:
+                record_id=known[1][0], seq=seq))
+        for rid, prev, _ in known:
             if previous is not None and prev not in previous:
                 # Both links are signed by the author, so this is another
                 # history of theirs, not a storage accident.
                 report.problems.append(Fork(
                     f"Sealed record {rid} follows a record this device does not have.",
                     record_id=rid, seq=seq))
-        previous = {digest for _, _, digest in entries}
-        report.head_seq, report.head_hash = seq, entries[0][2]
+        previous = {d for _, _, d in known} if len(known) == len(entries) else None
+        report.head_seq = seq
+        report.head_hash = known[0][2] if known else b""
     return report
 
 

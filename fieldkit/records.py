@@ -562,9 +562,10 @@ def history(profile: Profile, record_id: str) -> list[Record]:
         seen.add(older.id)
         first = older
     out = [first]
-    while out[-1].superseded_by is not None and out[-1].superseded_by not in seen:
+    walked = {first.id}  # guards against a cycle written underneath us
+    while out[-1].superseded_by is not None and out[-1].superseded_by not in walked:
         newer = get_record(profile, out[-1].superseded_by)
-        seen.add(newer.id)
+        walked.add(newer.id)
         out.append(newer)
     return out
 
