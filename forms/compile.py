@@ -49,14 +49,16 @@ class Plan:
     choice_filter: Expr | None = None
     vocabulary: Vocabulary | None = None
     children: list[Plan] = dataclass_field(default_factory=list)
+    # Copied from the field: validation reads them millions of times.
+    name: str = ""
+    type: str = ""
+    flat: list[Plan] = dataclass_field(default_factory=list)
+    """For repeats: the children answered in each entry (groups see-through)."""
+    flat_names: frozenset[str] = frozenset()
 
-    @property
-    def name(self) -> str:
-        return self.field.name
-
-    @property
-    def type(self) -> str:
-        return self.field.type
+    def __post_init__(self) -> None:
+        self.name = self.field.name
+        self.type = self.field.type
 
 
 @dataclass(eq=False)
@@ -64,6 +66,9 @@ class Compiled:
     """Everything validation needs, worked out once when the form is loaded."""
 
     plans: list[Plan]
+    flat: list[Plan]
+    """The plans answered at the top level (groups see-through)."""
+    flat_names: frozenset[str]
     facet_date: tuple[str, ...] | None
     facet_location: tuple[str, ...] | None
     facet_violations: tuple[str, ...] | None
@@ -123,6 +128,16 @@ class _Checker:
         return expr
 
 
+def answer_plans(plans: list[Plan]) -> list[Plan]:
+    """The plans answered at one level: groups are see-through, repeats are leaves."""
+    out: list[Plan] = []
+    for plan in plans:
+        out.append(plan)
+        if plan.type == "group":
+            out.extend(answer_plans(plan.children))
+    return out
+
+
 def _article(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
@@ -163,7 +178,14 @@ def compile_form(form: Form, source: str, lines: LineMap) -> Compiled:
     hidden: dict[str, str] = {}
     _inner_names(form.fields, None, hidden)
     plans = _compile_scope(checker, form.fields, "fields", ("fields",), {}, hidden, False)
-    compiled = Compiled(plans=plans, facet_date=None, facet_location=None, facet_violations=None)
+    compiled = Compiled(
+        plans=plans,
+        flat=answer_plans(plans),
+        flat_names=frozenset(plan.name for plan in answer_plans(plans)),
+        facet_date=None,
+        facet_location=None,
+        facet_violations=None,
+    )
     _facets(checker, form, compiled)
     return compiled
 
@@ -311,6 +333,8 @@ def _compile_field(
             plan.children = _compile_scope(
                 checker, item.fields, child_where, child_loc, dict(visible), hidden, plan.sensitive
             )
+            plan.flat = answer_plans(plan.children)
+            plan.flat_names = frozenset(child.name for child in plan.flat)
         else:
             plan.children = _compile_list(
                 checker, item.fields, child_where, child_loc, visible, hidden, plan.sensitive

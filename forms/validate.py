@@ -83,13 +83,17 @@ class _Run:
             return None
 
     def scope(
-        self, plans: list[Plan], raw: Mapping[str, Any], parent: _Scope | None, prefix: str
+        self,
+        plans: list[Plan],
+        flat: list[Plan],
+        names: frozenset[str],
+        raw: Mapping[str, Any],
+        parent: _Scope | None,
+        prefix: str,
     ) -> dict[str, Any]:
         scope = _Scope(parent, self.today)
-        flat = list(_answer_plans(plans))
-        known = {plan.name for plan in flat}
         for key in raw:
-            if key not in known:
+            if key not in names:
                 self.error(f"{prefix}{key}", "unknown_field")
         parsed: dict[str, Any] = {}
         bad: dict[str, Bad] = {}
@@ -216,19 +220,11 @@ class _Run:
             if not isinstance(entry, Mapping):
                 self.error(where, "expected_object")
                 continue
-            results.append(self.scope(plan.children, entry, scope, where + "."))
+            results.append(
+                self.scope(plan.children, plan.flat, plan.flat_names, entry, scope, where + ".")
+            )
         if results:
             out[plan.name] = results
-
-
-def _answer_plans(plans: list[Plan]) -> list[Plan]:
-    """The plans answered at one level: groups are see-through, repeats are leaves."""
-    out: list[Plan] = []
-    for plan in plans:
-        out.append(plan)
-        if plan.type == "group":
-            out.extend(_answer_plans(plan.children))
-    return out
 
 
 def validate_answers(
@@ -252,5 +248,5 @@ def validate_answers(
     if not isinstance(answers, Mapping):
         run.error("", "expected_object")
         return ValidationResult({}, run.errors, run.dropped)
-    normalised = run.scope(compiled.plans, answers, None, "")
+    normalised = run.scope(compiled.plans, compiled.flat, compiled.flat_names, answers, None, "")
     return ValidationResult(normalised, run.errors, run.dropped)
