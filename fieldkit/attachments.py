@@ -300,3 +300,12 @@ def open_attachment(store: Store, sha256: str) -> AttachmentReader:
     if row is None:
         raise UnknownAttachment(f"There is no attachment {sha256[:16]} in this store.")
     return AttachmentReader(store, int(row[0]), sha256, int(row[1]), int(row[2]))
+
+
+def store_blob(conn: Connection, src: ByteSource) -> tuple[str, int]:
+    """Stream ``src`` into the content store inside the caller's transaction.
+
+    Returns ``(sha256, size)``; the caller links the content to records. Used
+    by bundle import, whose transaction also holds the records.
+    """
+    return _stream_in(conn, src)
