@@ -36,7 +36,15 @@ from fieldkit.ids import uuid7
 from fieldkit.profile import Profile
 from fieldkit.search import index_record, unindex_record
 from fieldkit.store import Connection
-from forms import AnswerError, Form, facets, form_from_json, index_text, validate_answers
+from forms import (
+    AnswerError,
+    Form,
+    facets,
+    form_from_json,
+    index_text,
+    library_forms,
+    validate_answers,
+)
 
 __all__ = [
     "MAX_ANSWERS_BYTES",
@@ -223,10 +231,30 @@ class _Session:
         """Resolve a form for a new record and make sure the store keeps its definition."""
         key = (form_id, version)
         if key not in self._forms:
-            form = get_form(self.profile.store, form_id, version)
-            ensure_form_installed(self.conn, form, clock=self.clock)
-            self._forms[key] = form
+            self._forms[key] = self._resolve_form(form_id, version)
         return self._forms[key]
+
+    def _resolve_form(self, form_id: str, version: int | None) -> Form:
+        # Fast path: the definition already in the store, parsed once per
+        # process (get_form parses and compiles it on every call, which would
+        # cost more than the seal itself).
+        if version is None:
+            row = self.conn.execute(
+                "SELECT max(version) FROM forms WHERE form_id = ?", (form_id,)
+            ).fetchone()
+            installed = int(row[0]) if row and row[0] is not None else 0
+            library = max((f.version for f in library_forms() if f.id == form_id), default=0)
+            version = max(installed, library) or None
+        if version is not None:
+            row = self.conn.execute(
+                "SELECT definition FROM forms WHERE form_id = ? AND version = ?",
+                (form_id, version),
+            ).fetchone()
+            if row is not None:
+                return _form_from_definition(bytes(row[0]))
+        form = get_form(self.profile.store, form_id, version)
+        ensure_form_installed(self.conn, form, clock=self.clock)
+        return form
 
     def validate(self, form: Form, answers: Mapping[str, Any], *, partial: bool) -> Any:
         return validate_answers(
@@ -283,13 +311,17 @@ class _Session:
         self, form: Form, answers: Mapping[str, Any], new_id: NewId,
         supersedes: str | None = None,
     ) -> SealedRecord:
-        """Create and seal in one step. The draft is never visible outside this
-        transaction, so it is neither indexed nor audited on its own: the one
-        audit entry ('seal' or 'amend') says ``new`` and carries the form."""
-        record_id = self.insert_row(form, answers, new_id, supersedes)
-        return self.seal_draft(record_id, new=True)
+        """Create and seal in one step, writing the row once. The draft never
+        exists, so nothing is indexed or audited for it: the one audit entry
+        ('seal' or 'amend') says ``new`` and carries the form version."""
+        _answers_json(answers)  # the same shape and size limits as a draft
+        result = self.validate(form, answers, partial=False)
+        if result.errors:
+            raise AnswersInvalid(list(result.errors))
+        return self._seal(new_id(), form, self.now(), supersedes, result.answers, [],
+                          insert=True)
 
-    def seal_draft(self, record_id: str, *, new: bool = False) -> SealedRecord:
+    def seal_draft(self, record_id: str) -> SealedRecord:
         row = self.conn.execute(
             "SELECT form_id, form_version, author, created_at, status, answers, supersedes"
             " FROM records WHERE id = ?",
@@ -310,34 +342,53 @@ class _Session:
             SealedAttachment(a.sha256, a.size, a.mime, a.name)
             for a in attachments_of(self.conn, record_id)
         ]
+        return self._seal(record_id, form, created_at, supersedes, result.answers, attachments,
+                          insert=False)
+
+    def _seal(
+        self, record_id: str, form: Form, created_at: str, supersedes: str | None,
+        answers: dict[str, Any], attachments: list[SealedAttachment], *, insert: bool,
+    ) -> SealedRecord:
         seq, prev = self.next_link()
         sealed_at = self.now()
         canonical = canonical_record(
-            record_id=record_id, form_id=form_id, form_version=int(version),
-            author=self.author, created_at=created_at, answers=result.answers,
+            record_id=record_id, form_id=form.id, form_version=form.version,
+            author=self.author, created_at=created_at, answers=answers,
             attachments=attachments, seq=seq, prev=prev, supersedes=supersedes,
             sealed_at=sealed_at,
         )
         digest, signature = sign_canonical(self.identity, canonical)
-        self.conn.execute(
-            "UPDATE records SET status = 'sealed', answers = ?, seq = ?, prev = ?, hash = ?,"
-            " signature = ?, canonical = ?, sealed_at = ?, updated_at = ? WHERE id = ?",
-            (_answers_json(result.answers), seq, prev, digest, signature, canonical,
-             sealed_at, sealed_at, record_id),
-        )
+        text = _answers_json(answers)
+        if insert:
+            self.conn.execute(
+                "INSERT INTO records (id, form_id, form_version, author, created_at,"
+                " updated_at, status, answers, seq, prev, hash, signature, canonical,"
+                " supersedes, sealed_at, origin) VALUES (?, ?, ?, ?, ?, ?, 'sealed', ?, ?, ?,"
+                " ?, ?, ?, ?, ?, 'local')",
+                (record_id, form.id, form.version, self.author, created_at, sealed_at, text,
+                 seq, prev, digest, signature, canonical, supersedes, sealed_at),
+            )
+        else:
+            self.conn.execute(
+                "UPDATE records SET status = 'sealed', answers = ?, seq = ?, prev = ?,"
+                " hash = ?, signature = ?, canonical = ?, sealed_at = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'draft'",
+                (text, seq, prev, digest, signature, canonical, sealed_at, sealed_at,
+                 record_id),
+            )
         self._head = (seq, digest)
-        self.index(record_id, form, result.answers)
+        self.index(record_id, form, answers)
         action = "seal" if supersedes is None else "amend"
-        details: dict[str, Any] = {"form_id": form_id, "seq": seq}
-        if new:
+        details: dict[str, Any] = {"form_id": form.id, "seq": seq}
+        if insert:
             details["new"] = True
-            details["version"] = int(version)
+            details["version"] = form.version
         if supersedes is not None:
             details["supersedes"] = supersedes
         audit.append(self.conn, action, record_id, details, clock=self.clock)
         return SealedRecord(
-            id=record_id, form_id=form_id, form_version=int(version), author=self.author,
-            created_at=created_at, answers=result.answers,
+            id=record_id, form_id=form.id, form_version=form.version, author=self.author,
+            created_at=created_at, answers=answers,
             attachments=tuple(sorted(attachments, key=lambda a: a.sha256)), seq=seq,
             prev=prev, supersedes=supersedes, sealed_at=sealed_at, canonical=canonical,
             hash=digest, signature=signature,
