@@ -11,7 +11,14 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from fieldkit.cli import forms_cmds, profile_cmds, record_cmds, search_cmds, wipe_cmd
+from fieldkit.cli import (
+    forms_cmds,
+    profile_cmds,
+    record_cmds,
+    search_cmds,
+    training_cmds,
+    wipe_cmd,
+)
 from fieldkit.cli.context import Context
 from fieldkit.errors import FieldkitError, UsageError, WrongPassphrase
 
@@ -22,7 +29,7 @@ Handler = Callable[[Context, argparse.Namespace], int]
 # Each module has register(subparsers, common) adding its commands with
 # set_defaults(handler=...). Later groups append themselves here.
 COMMAND_MODULES: list[ModuleType] = [
-    profile_cmds, forms_cmds, wipe_cmd, search_cmds, record_cmds,
+    profile_cmds, forms_cmds, wipe_cmd, search_cmds, record_cmds, training_cmds,
 ]
 
 

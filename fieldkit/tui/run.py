@@ -13,3 +13,11 @@ def run_app(home: Path, *, params: KdfParams = PRODUCT, banner: str | None = Non
     app = FieldkitApp(home, params=params, banner=banner)
     app.run()
     return int(app.return_code or 0)
+
+
+def run_training(
+    sandbox: Path, home: Path, scenarios_dir: Path | None, *, params: KdfParams = PRODUCT
+) -> int:
+    from fieldkit.tui.training import run
+
+    return run(sandbox, home, scenarios_dir, params=params)
