@@ -1,0 +1,307 @@
+"""Export: this device's sealed records, their forms and attachments, as one bundle.
+
+Incremental per recipient (DESIGN section 8): the ``exports`` table keeps, for
+each coordinator, the highest seq of this device's chain already sent to it; a
+bundle to several coordinators holds everything any of them still lacks.
+``everything=True`` (``--all``) sends every sealed record still on the device,
+which is also how a coordinator's reported gap is filled. Records are read
+from the store when the writer reaches them, attachments stream in 1 MiB
+pieces, and the file appears under its final random name only once complete.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from fieldkit import audit
+from fieldkit.attachments import open_attachment
+from fieldkit.chain import GENESIS
+from fieldkit.clock import rfc3339
+from fieldkit.exchange.errors import ExchangeError, NoCoordinator, TrainingProfile, UnknownRecipient
+from fieldkit.exchange.wire import attachment_path, envelope_bytes, form_path, record_path
+from fieldkit.profile import Peer, Profile
+from fieldkit.store import Store
+from keys.card import Role
+from sync.bundle import BUNDLE_SUFFIX, PARTIAL_PREFIX, EntrySource, write_bundle
+from sync.errors import BundleWriteError
+from sync.ids import random_name
+from sync.manifest import ChainRange, Manifest
+
+Progress = Callable[[int, int], None]
+"""Called with (bytes written so far, bytes in all entries)."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A bundle that was written."""
+
+    path: Path
+    bundle_id: str
+    records: int
+    attachments: int
+    recipients: tuple[str, ...]
+    first_seq: int
+    last_seq: int
+
+
+class _Counting:
+    """Wraps an entry's stream to report progress as the writer reads it."""
+
+    def __init__(self, stream: BinaryIO, tick: Callable[[int], None]) -> None:
+        self._stream = stream
+        self._tick = tick
+
+    def read(self, n: int = -1, /) -> bytes:
+        data = self._stream.read(n)
+        self._tick(len(data))
+        return data
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> _Counting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def resolve_recipients(profile: Profile, fingerprints: Sequence[str] | None) -> list[Peer]:
+    """The coordinators to export to: those named, or every trusted coordinator."""
+    if not fingerprints:
+        peers = profile.peers(role="coordinator")
+        if not peers:
+            raise NoCoordinator()
+        return peers
+    chosen: dict[str, Peer] = {}
+    for fingerprint in fingerprints:
+        try:
+            peer = profile.peer(fingerprint)
+        except Exception:  # a malformed fingerprint
+            peer = None
+        if peer is None or peer.role != "coordinator":
+            raise UnknownRecipient(
+                "The recipient you named is not a trusted coordinator on this device."
+            )
+        chosen[peer.public.fingerprint_digits] = peer
+    return list(chosen.values())
+
+
+def _since(store: Store, recipients: Sequence[Peer]) -> int:
+    lowest: int | None = None
+    for peer in recipients:
+        row = store.query_one(
+            "SELECT last_seq FROM exports WHERE recipient = ?", (peer.public.fingerprint_digits,)
+        )
+        seq = int(row[0]) if row else 0
+        lowest = seq if lowest is None else min(lowest, seq)
+    return lowest or 0
+
+
+def _record_entry(store: Store, record_id: str) -> bytes:
+    row = store.query_one(
+        "SELECT canonical, hash, signature FROM records WHERE id = ? AND status = 'sealed'",
+        (record_id,),
+    )
+    if row is None:
+        raise ExchangeError(
+            f"Record {record_id} changed while it was being exported.",
+            hint="run the export again",
+        )
+    return envelope_bytes(bytes(row[0]), bytes(row[1]), bytes(row[2]))
+
+
+def _plan(profile: Profile, since: int) -> tuple[list[EntrySource], int, int, int, bytes, int]:
+    """Entries for every own sealed record after ``since``, with forms and attachments."""
+    store = profile.store
+    author = profile.identity.public.fingerprint_digits
+    records: list[EntrySource] = []
+    forms: dict[tuple[str, int], None] = {}
+    first_seq = last_seq = 0
+    first_prev = GENESIS
+    rows = store.query(
+        "SELECT id, seq, prev, hash, signature, canonical, form_id, form_version FROM records"
+        " WHERE author = ? AND status = 'sealed' AND seq > ? ORDER BY seq",
+        (author, since),
+    )
+    for record_id, seq, prev, digest, signature, canonical, form_id, version in rows:
+        data = envelope_bytes(bytes(canonical), bytes(digest), bytes(signature))
+        # The bytes are made again when the writer reaches the entry, so a large
+        # export does not hold every record in memory at once.
+        records.append(EntrySource(
+            record_path(record_id), len(data), hashlib.sha256(data).hexdigest(),
+            functools.partial(_open_record, store, record_id),
+        ))
+        forms[(form_id, int(version))] = None
+        if not first_seq:
+            first_seq, first_prev = int(seq), bytes(prev)
+        last_seq = int(seq)
+    del rows
+    form_entries = []
+    for form_id, version in sorted(forms):
+        row = store.query_one(
+            "SELECT definition FROM forms WHERE form_id = ? AND version = ?", (form_id, version)
+        )
+        if row is None:
+            raise ExchangeError(
+                f"The form '{form_id}' version {version} is missing from this device.",
+                hint="install that form version again with 'fieldkit forms install'",
+            )
+        form_entries.append(EntrySource.from_bytes(form_path(form_id, version), bytes(row[0])))
+    blobs = store.query(
+        "SELECT DISTINCT b.sha256, b.size FROM attachments a"
+        " JOIN attachment_blobs b ON b.sha256 = a.sha256"
+        " JOIN records r ON r.id = a.record_id"
+        " WHERE r.author = ? AND r.status = 'sealed' AND r.seq > ? ORDER BY b.sha256",
+        (author, since),
+    )
+    attachments = [
+        EntrySource(attachment_path(sha), int(size), sha,
+                    functools.partial(_open_blob, store, sha))
+        for sha, size in blobs
+    ]
+    return ([*form_entries, *records, *attachments], len(records), len(attachments), first_seq,
+            first_prev, last_seq)
+
+
+def _open_record(store: Store, record_id: str) -> BinaryIO:
+    return io.BytesIO(_record_entry(store, record_id))
+
+
+def _open_blob(store: Store, sha256: str) -> BinaryIO:
+    return cast(BinaryIO, open_attachment(store, sha256))
+
+
+def export_bundle(
+    profile: Profile,
+    directory: Path,
+    *,
+    recipients: Sequence[str] | None = None,
+    everything: bool = False,
+    progress: Progress | None = None,
+    rand: Callable[[int], bytes] = os.urandom,
+) -> ExportResult | None:
+    """Write the next bundle into ``directory``; None when there is nothing new to export."""
+    role = profile.role
+    if role == "training":
+        raise TrainingProfile()
+    peers = resolve_recipients(profile, recipients)
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ExchangeError(
+            "The export folder does not exist.", hint="create it, or plug in the USB stick"
+        )
+    since = 0 if everything else _since(profile.store, peers)
+    entries, n_records, n_attachments, first_seq, first_prev, last_seq = _plan(profile, since)
+    if not n_records:
+        return None
+    if progress is not None:
+        entries = _with_progress(entries, progress)
+    author = profile.identity.public.fingerprint_digits
+    chain = ChainRange(
+        author=author, first_seq=first_seq, last_seq=last_seq,
+        prev=None if first_prev == GENESIS else first_prev.hex(),
+    )
+    clock = profile.clock
+    path, manifest = _write_file(
+        directory,
+        rand=rand,
+        sender=profile.identity,
+        sender_role=cast(Role, role),
+        recipients=[p.public for p in peers],
+        kind="records",
+        chain=chain,
+        entries=entries,
+        clock=lambda: clock().timestamp(),
+    )
+    bundle_id = manifest.bundle_id
+    fingerprints = tuple(p.public.fingerprint_digits for p in peers)
+    now = rfc3339(clock())
+    with profile.store.transaction() as conn:
+        for fingerprint in fingerprints:
+            conn.execute(
+                "INSERT INTO exports (recipient, last_seq, last_bundle, exported_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(recipient) DO UPDATE SET"
+                " last_seq = max(last_seq, excluded.last_seq),"
+                " last_bundle = excluded.last_bundle, exported_at = excluded.exported_at",
+                (fingerprint, last_seq, bundle_id, now),
+            )
+        audit.append(
+            conn, "export", bundle_id,
+            {"records": n_records, "attachments": n_attachments, "first_seq": first_seq,
+             "last_seq": last_seq, "recipients": list(fingerprints)},
+            clock=clock,
+        )
+    return ExportResult(path, bundle_id, n_records, n_attachments, fingerprints, first_seq,
+                        last_seq)
+
+
+def _with_progress(entries: list[EntrySource], progress: Progress) -> list[EntrySource]:
+    total = sum(e.size for e in entries)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        progress(done[0], total)
+
+    def wrap(entry: EntrySource) -> EntrySource:
+        opener = entry.open
+        return EntrySource(entry.path, entry.size, entry.sha256,
+                           lambda: cast(BinaryIO, _Counting(opener(), tick)))
+
+    return [wrap(e) for e in entries]
+
+
+def _write_file(directory: Path, *, rand: Callable[[int], bytes], **kwargs: Any) -> tuple[
+    Path, Manifest
+]:
+    """Write to a hidden partial file, fsync, then rename to a random final name.
+
+    Like ``sync.bundle.write_bundle_file``, which does not hand back the
+    manifest (and so the bundle id) that this device records.
+    """
+    partial = directory / f"{PARTIAL_PREFIX}{random_name(rand=rand)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(partial, flags, 0o600)
+    except OSError:
+        raise BundleWriteError() from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            manifest = write_bundle(out, rand=rand, **kwargs)
+            out.flush()
+            os.fsync(out.fileno())
+        final = directory / f"{random_name(rand=rand)}{BUNDLE_SUFFIX}"
+        if final.exists():
+            raise BundleWriteError()
+        os.rename(partial, final)
+        fsync_directory(directory)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise BundleWriteError() from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return final, manifest
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename durable; platforms that cannot fsync a folder are let be."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
