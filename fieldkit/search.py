@@ -121,8 +121,11 @@ def unindex_record(conn: Connection, record_id: str) -> None:
 
 def query_terms(query: str) -> list[str]:
     """Split what the user typed into terms: words, or "quoted phrases" kept whole."""
+    # Control characters (NUL above all: FTS5 reads its query as a C string)
+    # can only come from a paste gone wrong; they separate words.
+    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in _normalise(query))
     terms = []
-    for match in _TERMS.finditer(_normalise(query)):
+    for match in _TERMS.finditer(cleaned):
         term = match.group(1) if match.group(1) is not None else match.group(2).strip('"')
         term = term.strip()
         if term:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fieldkit.errors import UsageError
@@ -156,10 +156,12 @@ def test_query_terms() -> None:
     assert query_terms('burned "twelve houses" x') == ["burned", "twelve houses", "x"]
     assert query_terms('"unbalanced') == ["unbalanced"]
     assert fts_phrase('a"b') == '"a""b"'
+    assert query_terms("ab\x00cd\tef") == ["ab", "cd", "ef"]
 
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example("00\x00")
 @given(st.text(min_size=1, max_size=40))
 def test_any_query_is_safe(store: Store, query: str) -> None:
     try:
