@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fieldkit.kdf import PRODUCT, derive_key  # noqa: E402
-from fieldkit.profile import Profile  # noqa: E402
-from fieldkit.store import Store  # noqa: E402
+from fieldkit.kdf import PRODUCT, derive_key
+from fieldkit.profile import Profile
+from fieldkit.store import Store
 
 PASS = "benchmark passphrase with several words"
 
