@@ -16,7 +16,6 @@ import json
 import re
 from dataclasses import dataclass
 
-from fieldkit.chain import canonical_json
 from fieldkit.exchange.errors import RecordRejected
 
 ENVELOPE_FORMAT = "fieldkit-sealed/1"
@@ -58,14 +57,15 @@ def parse_record_path(path: str) -> str | None:
 
 
 def envelope_bytes(canonical: bytes, digest: bytes, signature: bytes) -> bytes:
-    """The entry bytes for one sealed record."""
-    return canonical_json(
-        {
-            "canonical": base64.b64encode(canonical).decode("ascii"),
-            "format": ENVELOPE_FORMAT,
-            "hash": digest.hex(),
-            "signature": base64.b64encode(signature).decode("ascii"),
-        }
+    """The entry bytes for one sealed record (RFC 8785: keys sorted, no spaces).
+
+    Every value is base64 or hex, which JSON never escapes, so plain formatting
+    gives exactly the canonical encoding, several times faster than a serialiser.
+    """
+    return (
+        b'{"canonical":"' + base64.b64encode(canonical) + b'","format":"'
+        + ENVELOPE_FORMAT.encode("ascii") + b'","hash":"' + digest.hex().encode("ascii")
+        + b'","signature":"' + base64.b64encode(signature) + b'"}'
     )
 
 

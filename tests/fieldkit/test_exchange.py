@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from fieldkit.exchange import (
     ExchangeError,
     ForkRefused,
     NoCoordinator,
+    RecordRejected,
     TrainingBundle,
     TrainingProfile,
     UnknownRecipient,
@@ -317,3 +319,15 @@ def test_import_memory_source_directly(pair) -> None:  # type: ignore[no-untyped
     passed: list[str] = []
     result = import_bundle(pair.coord, io.BytesIO(bundle.path.read_bytes()), passed=passed)
     assert result.records == 1 and passed == list(CHECKS)
+
+
+def test_envelope_is_canonical_json() -> None:
+    from fieldkit.chain import canonical_json
+    from fieldkit.exchange.wire import envelope_bytes, parse_envelope
+
+    data = envelope_bytes(b'{"a":1}', bytes(range(32)), bytes(64))
+    body = json.loads(data)
+    assert canonical_json(body) == data
+    assert parse_envelope(data, "x").canonical == b'{"a":1}'
+    with pytest.raises(RecordRejected):
+        parse_envelope(data.replace(b'":"', b'": "', 1), "x")
