@@ -28,12 +28,13 @@ from fieldkit.training.sandbox import (
     open_sandbox,
     reset_sandbox,
 )
-from fieldkit.training.scenario import Scenario, ScenarioError, load_scenarios
+from fieldkit.training.scenario import Scenario, ScenarioError, load_scenarios, scenario_form
 from fieldkit.training.scoring import ScoreReport, score
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.screens.entry import EntryScreen
 from fieldkit.tui.screens.entry_common import app_language
 from fieldkit.tui.widgets.banner import banner
+from forms import Form
 
 VERDICT_WORDS = {
     "en": {"correct": "correct", "partly": "partly", "wrong": "wrong", "missing": "missing"},
@@ -43,6 +44,18 @@ VERDICT_WORDS = {
 
 def _text(label: dict[str, str], lang: str) -> str:
     return label.get(lang) or label.get("en") or next(iter(label.values()), "")
+
+
+def field_label(form: Form, path: str, lang: str) -> str:
+    """A trainee's name for a scored path: 'Victims › Status after the act'."""
+    parts: list[str] = []
+    for step in path.split("."):
+        name = step.split("[")[0]
+        try:
+            parts.append(_text(form.field(name).label, lang))
+        except KeyError:
+            parts.append(name.replace("_", " "))
+    return " › ".join(parts)
 
 
 class TrainingApp(FieldkitApp):
@@ -222,7 +235,10 @@ class WalkthroughScreen(EntryScreen):
         self.query_one("#testimony", Static).update(
             f"{_text(s.title, self.lang)}\n\n{_text(s.testimony, self.lang)}\n{FICTION_NOTE}\n"
         )
-        lines = [f"• {name}: {_text(label, self.lang)}" for name, label in s.guidance.items()]
+        lines = [
+            f"• {_text(self.form.field(name).label, self.lang)}: {_text(label, self.lang)}"
+            for name, label in s.guidance.items()
+        ]
         self.query_one("#guidance", Static).update("Guidance\n" + "\n".join(lines))
 
     def action_toggle_guidance(self) -> None:
@@ -262,13 +278,16 @@ class ResultScreen(Screen[None]):
             )
             table: DataTable[str] = DataTable(id="results", cursor_type="row")
             table.add_columns("Field", "Result", "Expected", "You entered")
+            form = scenario_form(self.scenario)
             for item in self.report.results:
-                table.add_row(item.field, words[item.verdict], item.expected, item.given)
+                table.add_row(field_label(form, item.field, self.lang), words[item.verdict],
+                              item.expected, item.given)
             yield table
             review = self.report.to_review
             if review:
                 lines = [
-                    f"• {r.field} ({words[r.verdict]}): {_text(r.guidance, self.lang)}"
+                    f"• {field_label(form, r.field, self.lang)} ({words[r.verdict]}):"
+                    f" {_text(r.guidance, self.lang)}"
                     for r in review
                 ]
                 yield Static("What to review:\n" + "\n".join(lines), id="review", markup=False)

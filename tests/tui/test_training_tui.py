@@ -94,7 +94,7 @@ async def test_typical_mistakes_get_feedback(tmp_path: Path) -> None:
     assert verdicts["narrative"] == "wrong"
     assert verdicts["consent.scopes"] == "partly"
     assert result.report.score < 100
-    assert "narrative" in result.review
+    assert "Narrative" in result.review
     assert "without naming him" in result.review
     assert result.rows == len(scenario.scoring)
 
