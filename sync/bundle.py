@@ -264,8 +264,8 @@ def write_bundle_file(
     entries: Sequence[EntrySource],
     clock: Clock = time.time,
     rand: RandomBytes = os.urandom,
-) -> Path:
-    """Write a bundle into ``directory`` under a random name and return its path.
+) -> tuple[Path, Manifest]:
+    """Write a bundle into ``directory`` under a random name; return its path and manifest.
 
     The bytes go to a hidden partial file (created exclusively, mode 0600),
     are fsynced, and only then renamed to ``<32 hex>.fkb``: a stick pulled
@@ -281,7 +281,7 @@ def write_bundle_file(
         raise BundleWriteError() from None
     try:
         with os.fdopen(fd, "wb") as out:
-            write_bundle(
+            manifest = write_bundle(
                 out,
                 sender=sender,
                 sender_role=sender_role,
@@ -305,4 +305,4 @@ def write_bundle_file(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return final
+    return final, manifest

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 from fieldkit import audit
 from fieldkit.attachments import open_attachment
@@ -29,10 +29,8 @@ from fieldkit.exchange.wire import attachment_path, envelope_bytes, form_path, r
 from fieldkit.profile import Peer, Profile
 from fieldkit.store import Store
 from keys.card import Role
-from sync.bundle import BUNDLE_SUFFIX, PARTIAL_PREFIX, EntrySource, write_bundle
-from sync.errors import BundleWriteError
-from sync.ids import random_name
-from sync.manifest import ChainRange, Manifest
+from sync.bundle import EntrySource, write_bundle_file
+from sync.manifest import ChainRange
 
 Progress = Callable[[int, int], None]
 """Called with (bytes written so far, bytes in all entries)."""
@@ -210,7 +208,7 @@ def export_bundle(
         prev=None if first_prev == GENESIS else first_prev.hex(),
     )
     clock = profile.clock
-    path, manifest = _write_file(
+    path, manifest = write_bundle_file(
         directory,
         rand=rand,
         sender=profile.identity,
@@ -257,40 +255,6 @@ def _with_progress(entries: list[EntrySource], progress: Progress) -> list[Entry
                            lambda: cast(BinaryIO, _Counting(opener(), tick)))
 
     return [wrap(e) for e in entries]
-
-
-def _write_file(directory: Path, *, rand: Callable[[int], bytes], **kwargs: Any) -> tuple[
-    Path, Manifest
-]:
-    """Write to a hidden partial file, fsync, then rename to a random final name.
-
-    Like ``sync.bundle.write_bundle_file``, which does not hand back the
-    manifest (and so the bundle id) that this device records.
-    """
-    partial = directory / f"{PARTIAL_PREFIX}{random_name(rand=rand)}"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(partial, flags, 0o600)
-    except OSError:
-        raise BundleWriteError() from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            manifest = write_bundle(out, rand=rand, **kwargs)
-            out.flush()
-            os.fsync(out.fileno())
-        final = directory / f"{random_name(rand=rand)}{BUNDLE_SUFFIX}"
-        if final.exists():
-            raise BundleWriteError()
-        os.rename(partial, final)
-        fsync_directory(directory)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        raise BundleWriteError() from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return final, manifest
 
 
 def fsync_directory(directory: Path) -> None:

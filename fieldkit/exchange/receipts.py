@@ -17,10 +17,9 @@ from typing import cast
 from fieldkit import audit
 from fieldkit.clock import rfc3339
 from fieldkit.exchange.errors import ExchangeError, TrainingProfile
-from fieldkit.exchange.export import _write_file
 from fieldkit.profile import Profile
 from keys.card import Role
-from sync.bundle import EntrySource
+from sync.bundle import EntrySource, write_bundle_file
 from sync.manifest import RECEIPT_PATH
 from sync.receipt import Receipt, receipt_to_bytes
 
@@ -100,7 +99,7 @@ def _one_receipt(
         )
     receipt = Receipt.build(bundle_ids, {sender: hashes})
     clock = profile.clock
-    path, manifest = _write_file(
+    path, manifest = write_bundle_file(
         directory,
         rand=rand,
         sender=profile.identity,

@@ -199,12 +199,13 @@ def test_training_bundle_and_wrong_role_refused(tmp_path: Path) -> None:
         install_form(trainee.store, load_form_file(DATA / "kat-form.yaml"))
         seal(trainee, 1)
         # Export refuses from a training profile, so make the bundle by hand.
-        from fieldkit.exchange.export import _plan, _write_file
+        from fieldkit.exchange.export import _plan
+        from sync.bundle import write_bundle_file
         from sync.manifest import ChainRange
 
         entries, *_ = _plan(trainee, 0)
         (tmp_path / "out").mkdir()
-        path, _m = _write_file(
+        path, _m = write_bundle_file(
             tmp_path / "out", rand=__import__("os").urandom, sender=trainee.identity,
             sender_role="training", recipients=[coord.identity.public], kind="records",
             chain=ChainRange(author=trainee.identity.public.fingerprint_digits, first_seq=1,

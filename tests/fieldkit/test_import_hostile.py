@@ -16,12 +16,12 @@ import pytest
 
 from fieldkit.errors import FieldkitError
 from fieldkit.exchange import ContentMismatch, RecordRejected, export_bundle, import_bundle
-from fieldkit.exchange.export import _plan, _write_file
+from fieldkit.exchange.export import _plan
 from fieldkit.exchange.wire import envelope_bytes
 from fieldkit.profile import Profile
 from keys.domains import DOMAIN_BUNDLE
 from sync import age
-from sync.bundle import EntrySource
+from sync.bundle import EntrySource, write_bundle_file
 from sync.bundle_tar import member_info
 from sync.errors import (
     BundleError,
@@ -307,7 +307,7 @@ def _signed_bundle(pair: Pair, entries: list[EntrySource], *, first: int, last: 
     out_dir.mkdir()
     prev = pair.field.store.query_one("SELECT prev FROM records WHERE seq = ?", (first,))
     assert prev is not None
-    path, _manifest = _write_file(
+    path, _manifest = write_bundle_file(
         out_dir, rand=__import__("os").urandom, sender=pair.field.identity,
         sender_role="fieldworker", recipients=[pair.coord.identity.public], kind="records",
         chain=ChainRange(author=pair.field.identity.public.fingerprint_digits, first_seq=first,

@@ -307,7 +307,7 @@ def test_writer_refuses_bad_plan() -> None:
 
 
 def test_write_bundle_file(tmp_path: Path) -> None:
-    path = write_bundle_file(
+    path, _manifest = write_bundle_file(
         tmp_path,
         sender=FIELD,
         sender_role="fieldworker",
