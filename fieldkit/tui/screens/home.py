@@ -69,6 +69,10 @@ class HomeScreen(Screen[None]):
         Binding("k", "keys", "Keys"),
         Binding("s", "settings", "Settings"),
         Binding("w", "wipe", "Panic wipe"),
+        Binding("x", "export", "Export"),
+        Binding("i", "import", "Import"),
+        Binding("d", "dashboard", "Dashboard"),
+        Binding("f", "fieldworkers", "Fieldworkers"),
     ]
 
     def __init__(self, profile: Profile, *, banner: str | None = None) -> None:
@@ -84,6 +88,8 @@ class HomeScreen(Screen[None]):
             yield Static(
                 "n  start a new case      c  list and search cases\n"
                 "k  keys and trust        s  settings\n"
+                "x  export a bundle       i  import bundles or receipts\n"
+                "d  dashboard             f  cases by fieldworker\n"
                 "w  panic wipe            ctrl+l  lock now      f1  help",
                 id="home-menu",
                 markup=False,
@@ -136,3 +142,16 @@ class HomeScreen(Screen[None]):
         from fieldkit.tui.screens.wipe import WipeScreen
 
         self.app.push_screen(WipeScreen())
+
+    # Exchange screens (export, import, dashboard, fieldworkers' cases).
+    def action_export(self) -> None:
+        self.fk_app.push_named_screen("export", "ExportScreen", self.profile)
+
+    def action_import(self) -> None:
+        self.fk_app.push_named_screen("import_", "ImportScreen", self.profile)
+
+    def action_dashboard(self) -> None:
+        self.fk_app.push_named_screen("dashboard", "DashboardScreen", self.profile)
+
+    def action_fieldworkers(self) -> None:
+        self.fk_app.push_named_screen("peers_cases", "FieldworkersScreen", self.profile)
