@@ -88,6 +88,7 @@ from fieldkit.schema_attachments import migrate_v3_attachments as _v3_attachment
 from fieldkit.schema_exchange import migrate_v5_exchange as _v5_exchange  # noqa: E402
 from fieldkit.schema_records import v2_records as _v2_records  # noqa: E402
 from fieldkit.schema_search import migrate_v4_search as _v4_search  # noqa: E402
+from fieldkit.schema_sent import migrate_v6_sent as _v6_sent  # noqa: E402
 
 MIGRATIONS: list[Migration] = [
     _v1_profile,
@@ -95,6 +96,7 @@ MIGRATIONS: list[Migration] = [
     _v3_attachments,
     _v4_search,
     _v5_exchange,
+    _v6_sent,
 ]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from pydantic import ValidationError
 
@@ -47,6 +47,7 @@ __all__ = [
     "EntrySource",
     "ReadLimits",
     "VerifiedBundle",
+    "WrittenBundle",
     "read_bundle",
     "write_bundle",
     "write_bundle_file",
@@ -253,6 +254,30 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+@dataclass(frozen=True)
+class WrittenBundle:
+    """A bundle file safely in place: its path, manifest and the SHA-256 of its bytes."""
+
+    path: Path
+    manifest: Manifest
+    sha256: str
+
+
+class _HashingFile:
+    """Passes writes to ``out`` while hashing them (the bundle's own file hash)."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self.digest.update(data)
+        return self._out.write(data)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
 def write_bundle_file(
     directory: Path,
     *,
@@ -264,8 +289,8 @@ def write_bundle_file(
     entries: Sequence[EntrySource],
     clock: Clock = time.time,
     rand: RandomBytes = os.urandom,
-) -> tuple[Path, Manifest]:
-    """Write a bundle into ``directory`` under a random name; return its path and manifest.
+) -> WrittenBundle:
+    """Write a bundle into ``directory`` under a random name.
 
     The bytes go to a hidden partial file (created exclusively, mode 0600),
     are fsynced, and only then renamed to ``<32 hex>.fkb``: a stick pulled
@@ -281,8 +306,9 @@ def write_bundle_file(
         raise BundleWriteError() from None
     try:
         with os.fdopen(fd, "wb") as out:
+            hashing = _HashingFile(out)
             manifest = write_bundle(
-                out,
+                cast(BinaryIO, hashing),
                 sender=sender,
                 sender_role=sender_role,
                 recipients=recipients,
@@ -305,4 +331,4 @@ def write_bundle_file(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return final, manifest
+    return WrittenBundle(final, manifest, hashing.digest.hexdigest())

@@ -109,6 +109,11 @@ def _fingerprint(digits: str) -> str:
 
 def _line(ctx: Context, outcome: FileOutcome) -> None:
     name = str(outcome.path)
+    if outcome.own is not None:
+        what = "receipt" if outcome.own.kind == "receipt" else "bundle"
+        ctx.out(f"{name}: skipped: this device wrote this {what} for "
+                f"{len(outcome.own.recipients)} recipient(s); nothing to import")
+        return
     if outcome.error is not None:
         where = f" Kept in quarantine: {outcome.quarantined}" if outcome.quarantined else ""
         ctx.out(f"{name}: rejected: {outcome.error.message}{where}")

@@ -25,6 +25,7 @@ from fieldkit.attachments import open_attachment
 from fieldkit.chain import GENESIS
 from fieldkit.clock import rfc3339
 from fieldkit.exchange.errors import ExchangeError, NoCoordinator, TrainingProfile, UnknownRecipient
+from fieldkit.exchange.sent import remember_sent
 from fieldkit.exchange.wire import attachment_path, envelope_bytes, form_path, record_path
 from fieldkit.profile import Peer, Profile
 from fieldkit.store import Store
@@ -208,7 +209,7 @@ def export_bundle(
         prev=None if first_prev == GENESIS else first_prev.hex(),
     )
     clock = profile.clock
-    path, manifest = write_bundle_file(
+    written = write_bundle_file(
         directory,
         rand=rand,
         sender=profile.identity,
@@ -219,10 +220,11 @@ def export_bundle(
         entries=entries,
         clock=lambda: clock().timestamp(),
     )
-    bundle_id = manifest.bundle_id
+    bundle_id = written.manifest.bundle_id
     fingerprints = tuple(p.public.fingerprint_digits for p in peers)
     now = rfc3339(clock())
     with profile.store.transaction() as conn:
+        remember_sent(conn, written, "records", fingerprints, now)
         for fingerprint in fingerprints:
             conn.execute(
                 "INSERT INTO exports (recipient, last_seq, last_bundle, exported_at)"
@@ -237,7 +239,7 @@ def export_bundle(
              "last_seq": last_seq, "recipients": list(fingerprints)},
             clock=clock,
         )
-    return ExportResult(path, bundle_id, n_records, n_attachments, fingerprints, first_seq,
+    return ExportResult(written.path, bundle_id, n_records, n_attachments, fingerprints, first_seq,
                         last_seq)
 
 

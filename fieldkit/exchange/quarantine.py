@@ -21,9 +21,11 @@ from fieldkit.errors import FieldkitError
 from fieldkit.exchange.checks import CHECKS
 from fieldkit.exchange.export import fsync_directory
 from fieldkit.exchange.import_ import ImportResult, import_bundle
+from fieldkit.exchange.sent import SentBundle, find_sent
 from fieldkit.locations import ensure_private_dir
 from fieldkit.profile import Profile
 from sync.bundle import BundleReader
+from sync.errors import NotForThisDevice
 from sync.ids import random_name
 
 COPY_CHUNK = 1024 * 1024
@@ -39,6 +41,8 @@ class FileOutcome:
     quarantined: Path | None = None
     unreadable: bool = False
     """The file itself could not be read (not a rejection of its content)."""
+    own: SentBundle | None = None
+    """This device wrote this very file (for its recipients): nothing to import."""
 
     @property
     def rejected(self) -> bool:
@@ -133,6 +137,10 @@ def import_file(
         with open(path, "rb") as src:
             result = import_bundle(profile, src, passed=passed)
     except FieldkitError as error:
+        if isinstance(error, NotForThisDevice):
+            own = find_sent(profile.store, path)
+            if own is not None:
+                return FileOutcome(path, own=own)
         if not keep_rejected:
             return FileOutcome(path, error=error)
         bundle_id, sender = _peek_ids(profile, path) if len(passed) >= 4 else (None, None)

@@ -17,6 +17,7 @@ from typing import cast
 from fieldkit import audit
 from fieldkit.clock import rfc3339
 from fieldkit.exchange.errors import ExchangeError, TrainingProfile
+from fieldkit.exchange.sent import remember_sent
 from fieldkit.profile import Profile
 from keys.card import Role
 from sync.bundle import EntrySource, write_bundle_file
@@ -99,7 +100,7 @@ def _one_receipt(
         )
     receipt = Receipt.build(bundle_ids, {sender: hashes})
     clock = profile.clock
-    path, manifest = write_bundle_file(
+    written = write_bundle_file(
         directory,
         rand=rand,
         sender=profile.identity,
@@ -110,8 +111,10 @@ def _one_receipt(
         entries=[EntrySource.from_bytes(RECEIPT_PATH, receipt_to_bytes(receipt))],
         clock=lambda: clock().timestamp(),
     )
+    manifest = written.manifest
     now = rfc3339(clock())
     with profile.store.transaction() as conn:
+        remember_sent(conn, written, "receipt", [sender], now)
         conn.executemany(
             "UPDATE imports SET receipt_at = ? WHERE bundle_id = ?",
             [(now, b) for b in bundle_ids],
@@ -127,4 +130,6 @@ def _one_receipt(
              "records": len(hashes)},
             clock=clock,
         )
-    return ReceiptResult(path, manifest.bundle_id, sender, name, len(bundle_ids), len(hashes))
+    return ReceiptResult(
+        written.path, manifest.bundle_id, sender, name, len(bundle_ids), len(hashes)
+    )

@@ -205,13 +205,13 @@ def test_training_bundle_and_wrong_role_refused(tmp_path: Path) -> None:
 
         entries, *_ = _plan(trainee, 0)
         (tmp_path / "out").mkdir()
-        path, _m = write_bundle_file(
+        path = write_bundle_file(
             tmp_path / "out", rand=__import__("os").urandom, sender=trainee.identity,
             sender_role="training", recipients=[coord.identity.public], kind="records",
             chain=ChainRange(author=trainee.identity.public.fingerprint_digits, first_seq=1,
                              last_seq=1, prev=None),
             entries=entries,
-        )
+        ).path
         before = dump(coord)
         outcome = import_file(coord, path)
         assert isinstance(outcome.error, TrainingBundle)

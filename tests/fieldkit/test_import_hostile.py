@@ -307,11 +307,11 @@ def _signed_bundle(pair: Pair, entries: list[EntrySource], *, first: int, last: 
     out_dir.mkdir()
     prev = pair.field.store.query_one("SELECT prev FROM records WHERE seq = ?", (first,))
     assert prev is not None
-    path, _manifest = write_bundle_file(
+    path = write_bundle_file(
         out_dir, rand=__import__("os").urandom, sender=pair.field.identity,
         sender_role="fieldworker", recipients=[pair.coord.identity.public], kind="records",
         chain=ChainRange(author=pair.field.identity.public.fingerprint_digits, first_seq=first,
                          last_seq=last, prev=bytes(prev[0]).hex()),
         entries=entries,
-    )
+    ).path
     return Path(path).read_bytes()

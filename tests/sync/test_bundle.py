@@ -307,7 +307,7 @@ def test_writer_refuses_bad_plan() -> None:
 
 
 def test_write_bundle_file(tmp_path: Path) -> None:
-    path, _manifest = write_bundle_file(
+    written = write_bundle_file(
         tmp_path,
         sender=FIELD,
         sender_role="fieldworker",
@@ -316,6 +316,9 @@ def test_write_bundle_file(tmp_path: Path) -> None:
         chain=None,
         entries=small_entries(),
     )
+    path = written.path
+    assert written.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert written.manifest.kind == "records"
     assert path.parent == tmp_path
     assert re.fullmatch(r"[0-9a-f]{32}\.fkb", path.name)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
