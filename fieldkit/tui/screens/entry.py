@@ -137,6 +137,8 @@ class EntryScreen(Screen[None]):
     def on_mount(self) -> None:
         self._head()
         self._attachments_changed()
+        # Repeats open with their minimum number of entries: check what is on screen.
+        self.answers = self.current_answers()
         self.refresh_checks()
         if hasattr(self.app, "language"):
             self.watch(self.app, "language", self._language_changed, init=False)

@@ -27,6 +27,8 @@ class FieldWidget(Vertical):
     FieldWidget .field-label { width: 100%; text-style: bold; }
     FieldWidget .field-hint { width: 100%; color: $text-muted; }
     FieldWidget .field-error { width: 100%; color: $error; display: none; }
+    FieldWidget Input, FieldWidget TextArea, FieldWidget Select { background: $boost; }
+    FieldWidget Input:focus, FieldWidget TextArea:focus { background: $primary 30%; }
     FieldWidget.-invalid .field-error { display: block; }
     FieldWidget.-hidden { display: none; }
     """

@@ -17,7 +17,7 @@ class BooleanField(FieldWidget):
     """``boolean``: a drop-down of Yes and No; blank means no answer."""
 
     def compose_control(self) -> ComposeResult:
-        yield Select(self._options(), prompt=self._words()[2], classes="control")
+        yield Select(self._options(), prompt=self._words()[2], classes="control", compact=True)
 
     def _words(self) -> tuple[str, str, str]:
         return _WORDS.get(self.lang, _WORDS["en"])

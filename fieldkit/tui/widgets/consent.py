@@ -70,7 +70,7 @@ class ConsentField(FieldWidget):
             lambda text: self._source(self.methods, text), self._label, classes="consent-obtained"
         )
         yield Label(words["date"], classes="consent-label consent-label-date")
-        yield Input(placeholder="YYYY-MM-DD", classes="consent-date")
+        yield Input(placeholder="YYYY-MM-DD", classes="consent-date", compact=True)
 
     def answer(self) -> Any:
         scopes = self.query_one(".consent-scopes", ChoicePicker).codes

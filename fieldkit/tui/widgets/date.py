@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -41,9 +42,15 @@ _MYANMAR_DIGITS = str.maketrans("၀၁၂၃၄၅၆၇၈၉", "0123456789")
 
 
 def precision_of(text: str) -> str | None:
-    """``day``, ``month`` or ``year`` for text in one of the accepted shapes, else None."""
+    """``day``, ``month`` or ``year`` for a real calendar date in one of the accepted shapes."""
     for precision, pattern in _PATTERNS:
         if pattern.match(text):
+            try:
+                # 2025-13 has the right shape but is no date; say so in the widget's words.
+                dt.date.fromisoformat({"day": text, "month": text + "-01"}.get(
+                    precision, text + "-01-01"))
+            except ValueError:
+                return None
             return precision
     return None
 
@@ -55,8 +62,8 @@ class DateField(FieldWidget):
     DateField Horizontal { height: auto; }
     DateField .date-value { width: 32; }
     DateField .date-until { width: 32; }
-    DateField .date-until-label { padding: 1 1 0 1; }
-    DateField Checkbox { width: auto; }
+    DateField .date-until-label { padding: 0 1; }
+    DateField Checkbox { width: auto; margin-right: 2; }
     """
 
     def _words(self) -> dict[str, str]:
@@ -65,12 +72,14 @@ class DateField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         words = self._words()
         with Horizontal():
-            yield Input(placeholder=words["placeholder"], classes="control date-value")
+            yield Input(
+                placeholder=words["placeholder"], classes="control date-value", compact=True
+            )
             yield Label(words["until"], classes="date-until-label")
-            yield Input(placeholder=words["until_placeholder"], classes="date-until")
+            yield Input(placeholder=words["until_placeholder"], classes="date-until", compact=True)
         with Horizontal():
-            yield Checkbox(words["around"], classes="date-around")
-            yield Checkbox(words["unknown"], classes="date-unknown")
+            yield Checkbox(words["around"], classes="date-around", compact=True)
+            yield Checkbox(words["unknown"], classes="date-unknown", compact=True)
 
     def _value(self, css: str) -> str:
         return self.query_one(css, Input).value.strip().translate(_MYANMAR_DIGITS)

@@ -119,9 +119,9 @@ class LocationField(FieldWidget):
         yield Label(words["village_tract"], classes="loc-label loc-label-village_tract")
         yield ChoicePicker(self._tracts, self._place_name, classes="loc-village_tract loc-cascade")
         yield Label(words["village"], classes="loc-label loc-label-village")
-        yield Input(classes="loc-village")
+        yield Input(classes="loc-village", compact=True)
         yield Label(words["coordinates"], classes="loc-label loc-label-coordinates")
-        yield Input(placeholder="16.87, 96.19", classes="loc-coordinates")
+        yield Input(placeholder="16.87, 96.19", classes="loc-coordinates", compact=True)
 
     def on_mount(self) -> None:
         # The search picker only fills in the cascade; it never holds a choice itself.

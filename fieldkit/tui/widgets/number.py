@@ -26,7 +26,7 @@ class NumberField(FieldWidget):
     """``integer`` and ``decimal``: the typed text is kept as is until it reads as a number."""
 
     def compose_control(self) -> ComposeResult:
-        yield Input(classes="control")
+        yield Input(classes="control", compact=True)
 
     def _text(self) -> str:
         return self.query_one(Input).value.strip().translate(_MYANMAR_DIGITS)

@@ -97,8 +97,8 @@ class ChoicePicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(self._chosen_text(), classes="picker-chosen", markup=False)
-        yield FilterInput(placeholder=self.placeholder, classes="picker-input")
-        yield OptionList(classes="picker-options")
+        yield FilterInput(placeholder=self.placeholder, classes="picker-input", compact=True)
+        yield OptionList(classes="picker-options", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).can_focus = False

@@ -29,7 +29,7 @@ class RepeatEntry(Vertical):
     DEFAULT_CSS = """
     RepeatEntry { height: auto; border: round $primary-darken-2; padding: 0 1; margin-bottom: 1; }
     RepeatEntry > Horizontal { height: auto; }
-    RepeatEntry .entry-title { width: 1fr; text-style: bold; padding-top: 1; }
+    RepeatEntry .entry-title { width: 1fr; text-style: bold; }
     RepeatEntry .entry-remove { min-width: 12; }
     """
 
@@ -37,7 +37,7 @@ class RepeatEntry(Vertical):
         super().__init__(
             Horizontal(
                 Static(title, classes="entry-title", markup=False),
-                Button(remove, classes="entry-remove", variant="warning"),
+                Button(remove, classes="entry-remove", variant="warning", compact=True),
             ),
             *children,
             classes="repeat-entry",
@@ -80,7 +80,9 @@ class RepeatField(FieldWidget):
         ]
         yield Vertical(*entries, classes="repeat-entries")
         label = text_in(self.field.label, self.lang)
-        yield Button(self._words()["add"].format(label=label), classes="repeat-add")
+        yield Button(
+            self._words()["add"].format(label=label), classes="repeat-add", compact=True
+        )
 
     def on_mount(self) -> None:
         self._update_buttons()

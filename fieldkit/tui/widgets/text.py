@@ -20,9 +20,9 @@ class TextField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         if self.field.multiline:
-            yield TextArea(classes="control", soft_wrap=True, tab_behavior="focus")
+            yield TextArea(classes="control", soft_wrap=True, tab_behavior="focus", compact=True)
         else:
-            yield Input(classes="control")
+            yield Input(classes="control", compact=True)
 
     def answer(self) -> Any:
         if self.field.multiline:

@@ -15,7 +15,7 @@ class TimeField(FieldWidget):
     """``time``: 24-hour ``HH:MM``."""
 
     def compose_control(self) -> ComposeResult:
-        yield Input(placeholder="HH:MM (24-hour)", classes="control", max_length=8)
+        yield Input(placeholder="HH:MM (24-hour)", classes="control", max_length=8, compact=True)
 
     def answer(self) -> Any:
         text = self.query_one(Input).value.strip()
