@@ -165,8 +165,8 @@ class FieldkitApp(App[int]):
 
     # -- panic wipe ------------------------------------------------------------
 
-    async def wipe_now(self) -> None:
-        """Close the store, destroy the profile, and leave only a neutral screen."""
+    def wipe_now(self) -> None:
+        """Close the store and destroy the profile now; then leave only a neutral screen."""
         from fieldkit.tui.screens.wipe import WipedScreen
         from fieldkit.wipe import wipe_profile
 
@@ -174,10 +174,12 @@ class FieldkitApp(App[int]):
         try:
             wipe_profile(self.home)
         except FieldkitError as exc:
-            await self._replace_all(WipedScreen(f"{exc.title}: {exc.message} {exc.hint or ''}"))
-            return
-        self.wiped = True
-        await self._replace_all(WipedScreen())
+            screen = WipedScreen(f"{exc.title}: {exc.message} {exc.hint or ''}")
+        else:
+            self.wiped = True
+            screen = WipedScreen()
+        # The screens go in the app's own loop: the caller may be one of them.
+        self.call_later(self._replace_all, screen)
 
     async def action_quit(self) -> None:
         self._close_profile()

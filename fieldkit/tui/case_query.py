@@ -153,7 +153,7 @@ class CaseSource:
 
     def row(self, index: int) -> CaseRow | None:
         """The row at ``index`` in the list (0 = newest), or None past the end."""
-        if index < 0:
+        if index < 0 or index >= self.count():
             return None
         rows = self.page(index // self.page_size)
         offset = index % self.page_size

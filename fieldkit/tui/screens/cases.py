@@ -166,9 +166,10 @@ class CasesScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("ctrl+f", "focus_search", "Search"),
-        Binding("ctrl+g", "focus_table", "List"),
-        Binding("ctrl+x", "clear_filters", "Clear filters"),
+        # Priority: the filter inputs would otherwise take these keys for editing.
+        Binding("ctrl+f", "focus_search", "Search", priority=True),
+        Binding("ctrl+g", "focus_table", "List", priority=True),
+        Binding("ctrl+x", "clear_filters", "Clear filters", priority=True),
     ]
 
     def __init__(self, profile: Profile) -> None:
@@ -248,7 +249,7 @@ class CasesScreen(Screen[None]):
         self._reload()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        value = None if event.value is Select.BLANK else str(event.value)
+        value = event.value if isinstance(event.value, str) else None  # blank: any
         if event.select.id == "filter-form":
             self._set(form_id=value)
         elif event.select.id == "filter-status":

@@ -44,11 +44,11 @@ class WipeScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#wipe-confirm", Input).focus()
 
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.strip() == CONFIRM_WORD:
             app: FieldkitApp = self.app  # type: ignore[assignment]
-            await app.wipe_now()
+            app.wipe_now()
             return
         event.input.value = ""
         self.query_one("#wipe-message", Static).update(
