@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from fieldkit.cli import (
+    demo_cmd,
     exchange_cmds,
     forms_cmds,
     profile_cmds,
@@ -31,7 +32,7 @@ Handler = Callable[[Context, argparse.Namespace], int]
 # set_defaults(handler=...). Later groups append themselves here.
 COMMAND_MODULES: list[ModuleType] = [
     profile_cmds, forms_cmds, wipe_cmd, search_cmds, record_cmds, training_cmds,
-    exchange_cmds,
+    exchange_cmds, demo_cmd,
 ]
 
 
