@@ -118,6 +118,22 @@ class SealedRecord:
     signature: bytes = field(repr=False)
 
 
+def canonical_answers(answers: Mapping[str, Any]) -> bytes:
+    """The RFC 8785 bytes of a record's answers, as they appear inside its canonical bytes."""
+    try:
+        return canonical_json(dict(answers))
+    except (rfc8785.CanonicalizationError, ValueError, TypeError):
+        raise RecordInvalid(
+            "These answers cannot be sealed: they hold a value JSON cannot represent exactly.",
+            hint="check number fields for values that are too large",
+        ) from None
+
+
+# "answers" sorts before every other key (a test checks it), so the canonical
+# object is '{"answers":' + the canonical answers + ',' + the other members.
+_ANSWERS_MEMBER = b'{"answers":'
+
+
 def canonical_record(
     *,
     record_id: str,
@@ -131,16 +147,23 @@ def canonical_record(
     prev: bytes,
     supersedes: str | None,
     sealed_at: str,
+    answers_canonical: bytes | None = None,
 ) -> bytes:
-    """The RFC 8785 bytes that get hashed and signed."""
-    body: dict[str, Any] = {
+    """The RFC 8785 bytes that get hashed and signed.
+
+    ``answers_canonical`` is :func:`canonical_answers` of ``answers`` when the
+    caller already has it (sealing stores the same bytes as the answers
+    column), so the answers, the bulk of a record, are encoded only once.
+    """
+    if answers_canonical is None:
+        answers_canonical = canonical_answers(answers)
+    envelope: dict[str, Any] = {
         "format": FORMAT,
         "id": record_id,
         "form_id": form_id,
         "form_version": form_version,
         "author": author,
         "created_at": created_at,
-        "answers": dict(answers),
         "attachments": [
             {"sha256": a.sha256, "size": a.size, "mime": a.mime, "name": a.name}
             for a in sorted(attachments, key=lambda a: a.sha256)
@@ -151,12 +174,12 @@ def canonical_record(
         "sealed_at": sealed_at,
     }
     try:
-        return canonical_json(body)
+        rest = canonical_json(envelope)
     except (rfc8785.CanonicalizationError, ValueError, TypeError):
         raise RecordInvalid(
-            "These answers cannot be sealed: they hold a value JSON cannot represent exactly.",
-            hint="check number fields for values that are too large",
+            "This record cannot be sealed: a field holds a value JSON cannot represent.",
         ) from None
+    return _ANSWERS_MEMBER + answers_canonical + b"," + rest[1:]
 
 
 _SAFE_INT = 2**53
@@ -169,18 +192,29 @@ def _plain(value: Any) -> bool:
     outside the IEEE double range (RFC 8785 refuses them) and keys with
     characters beyond U+FFFF (RFC 8785 sorts by UTF-16 code units).
     """
-    if value is None or isinstance(value, str | bool):
-        return True
-    if isinstance(value, int):
-        return -_SAFE_INT < value < _SAFE_INT
-    if isinstance(value, list):
-        return all(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return all(
-            isinstance(k, str) and (k.isascii() or max(k) < "\U00010000") and _plain(v)
-            for k, v in value.items()
-        )
-    return False
+    # Iterative, and by exact type: this runs over every answer of every seal.
+    # Anything unusual (a subclass, a tuple) answers False, which is always
+    # safe: the caller then uses the reference encoder.
+    stack = [value]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if not -_SAFE_INT < item < _SAFE_INT:
+                return False
+        elif kind is dict:
+            for key, child in item.items():
+                if type(key) is not str or not (key.isascii() or max(key) < "\U00010000"):
+                    return False
+                push(child)
+        elif kind is list:
+            extend(item)
+        else:
+            return False
+    return True
 
 
 def canonical_json(value: Any) -> bytes:

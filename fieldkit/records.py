@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from fieldkit.chain import (
     ChainReport,
     SealedAttachment,
     SealedRecord,
+    canonical_answers,
     canonical_record,
     check_chain,
     sign_canonical,
@@ -175,19 +177,29 @@ class RecordSummary:
 # -- helpers ----------------------------------------------------------------------------
 
 
-def _answers_json(answers: Mapping[str, Any]) -> str:
+def _too_large() -> RecordError:
+    return RecordError(
+        f"The answers are larger than {MAX_ANSWERS_BYTES // (1024 * 1024)} MiB.",
+        hint="put long documents in attachments instead",
+    )
+
+
+def _answers_json(answers: Mapping[str, Any], *, sort: bool = True) -> str:
     if not isinstance(answers, Mapping) or not all(isinstance(k, str) for k in answers):
         raise RecordError("The answers must be a JSON object of field names and values.")
     try:
-        text = json.dumps(answers, ensure_ascii=False, sort_keys=True, allow_nan=False)
+        text = json.dumps(answers, ensure_ascii=False, sort_keys=sort, allow_nan=False)
     except (TypeError, ValueError):
         raise RecordError("The answers hold a value that is not plain JSON.") from None
     if len(text.encode("utf-8")) > MAX_ANSWERS_BYTES:
-        raise RecordError(
-            f"The answers are larger than {MAX_ANSWERS_BYTES // (1024 * 1024)} MiB.",
-            hint="put long documents in attachments instead",
-        )
+        raise _too_large()
     return text
+
+
+def _check_answers(answers: Mapping[str, Any]) -> None:
+    """The shape and size checks of :func:`_answers_json` for answers that are not stored
+    as given (sealing stores the normalised answers): no need to sort the keys."""
+    _answers_json(answers, sort=False)
 
 
 @functools.lru_cache(maxsize=32)
@@ -261,11 +273,15 @@ class _Session:
             form, answers, lang=self.lang, today=self.clock().date(), partial=partial
         )
 
-    def index(self, record_id: str, form: Form, answers: Mapping[str, Any]) -> None:
-        title = " ".join(dict.fromkeys(form.title.values()))
+    def index(
+        self, record_id: str, form: Form, answers: Mapping[str, Any], *, new: bool = False
+    ) -> None:
+        # Both parts are NFC (index_text promises it), so the index need not
+        # normalise the whole text again.
+        title = unicodedata.normalize("NFC", " ".join(dict.fromkeys(form.title.values())))
         text = index_text(form, answers, include_sensitive=self.search_sensitive)
         index_record(self.conn, record_id, f"{title}\n{text}", form_id=form.id,
-                     facets=facets(form, answers))
+                     facets=facets(form, answers), new=new, normalised=True)
 
     def next_link(self) -> tuple[int, bytes]:
         if self._head is None:
@@ -309,17 +325,18 @@ class _Session:
 
     def seal_at_once(
         self, form: Form, answers: Mapping[str, Any], new_id: NewId,
-        supersedes: str | None = None,
+        supersedes: str | None = None, *, audited: bool = True,
     ) -> SealedRecord:
         """Create and seal in one step, writing the row once. The draft never
         exists, so nothing is indexed or audited for it: the one audit entry
-        ('seal' or 'amend') says ``new`` and carries the form version."""
-        _answers_json(answers)  # the same shape and size limits as a draft
+        ('seal' or 'amend') says ``new`` and carries the form version. A batch
+        passes ``audited=False`` and writes one entry for all its records."""
+        _check_answers(answers)  # the same shape and size limits as a draft
         result = self.validate(form, answers, partial=False)
         if result.errors:
             raise AnswersInvalid(list(result.errors))
         return self._seal(new_id(), form, self.now(), supersedes, result.answers, [],
-                          insert=True)
+                          insert=True, audited=audited)
 
     def seal_draft(self, record_id: str) -> SealedRecord:
         row = self.conn.execute(
@@ -348,17 +365,23 @@ class _Session:
     def _seal(
         self, record_id: str, form: Form, created_at: str, supersedes: str | None,
         answers: dict[str, Any], attachments: list[SealedAttachment], *, insert: bool,
+        audited: bool = True,
     ) -> SealedRecord:
         seq, prev = self.next_link()
         sealed_at = self.now()
+        # The canonical answers are also what the answers column keeps, so the
+        # bulk of the record is encoded once (the column is only ever parsed).
+        answers_canonical = canonical_answers(answers)
+        if len(answers_canonical) > MAX_ANSWERS_BYTES:
+            raise _too_large()
         canonical = canonical_record(
             record_id=record_id, form_id=form.id, form_version=form.version,
             author=self.author, created_at=created_at, answers=answers,
             attachments=attachments, seq=seq, prev=prev, supersedes=supersedes,
-            sealed_at=sealed_at,
+            sealed_at=sealed_at, answers_canonical=answers_canonical,
         )
         digest, signature = sign_canonical(self.identity, canonical)
-        text = _answers_json(answers)
+        text = answers_canonical.decode("utf-8")
         if insert:
             self.conn.execute(
                 "INSERT INTO records (id, form_id, form_version, author, created_at,"
@@ -377,15 +400,16 @@ class _Session:
                  record_id),
             )
         self._head = (seq, digest)
-        self.index(record_id, form, answers)
-        action = "seal" if supersedes is None else "amend"
-        details: dict[str, Any] = {"form_id": form.id, "seq": seq}
-        if insert:
-            details["new"] = True
-            details["version"] = form.version
-        if supersedes is not None:
-            details["supersedes"] = supersedes
-        audit.append(self.conn, action, record_id, details, clock=self.clock)
+        self.index(record_id, form, answers, new=insert)
+        if audited:
+            action = "seal" if supersedes is None else "amend"
+            details: dict[str, Any] = {"form_id": form.id, "seq": seq}
+            if insert:
+                details["new"] = True
+                details["version"] = form.version
+            if supersedes is not None:
+                details["supersedes"] = supersedes
+            audit.append(self.conn, action, record_id, details, clock=self.clock)
         return SealedRecord(
             id=record_id, form_id=form.id, form_version=form.version, author=self.author,
             created_at=created_at, answers=answers,
@@ -488,8 +512,24 @@ def seal_many(
         session = _Session(profile, conn)
         out = []
         for form_id, answers in items:
-            out.append(session.seal_at_once(session.new_form(form_id, None), answers, new_id))
+            out.append(session.seal_at_once(session.new_form(form_id, None), answers, new_id,
+                                            audited=False))
+        if out:
+            _audit_batch(session, out)
         return out
+
+
+def _audit_batch(session: _Session, sealed: list[SealedRecord]) -> None:
+    """One audit entry for a batch seal: the audit log records actions, and sealing a
+    batch is one action. Each record is still in the author's chain with its own
+    hash and signature; the entry names the range of seqs it added, and its ``seq``
+    (the newest) is what :func:`verify_own_chain` expects the chain to reach."""
+    forms = sorted({f"{r.form_id}@{r.form_version}" for r in sealed})
+    details: dict[str, Any] = {
+        "new": True, "count": len(sealed), "first_seq": sealed[0].seq,
+        "seq": sealed[-1].seq, "forms": forms,
+    }
+    audit.append(session.conn, "seal", None, details, clock=session.clock)
 
 
 # -- amendments ---------------------------------------------------------------------------

@@ -68,6 +68,15 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _facet_values(facets: FacetsLike | None) -> tuple[str | None, str | None, str | None, str]:
+    """The facets columns (date, state, township, violation_types) of a record."""
+    if facets is None:
+        return None, None, None, "[]"
+    kinds = facets.violation_types
+    codes = sorted(str(k) for k in kinds) if isinstance(kinds, list | tuple | set) else []
+    return _text(facets.date), _text(facets.state), _text(facets.township), json.dumps(codes)
+
+
 def index_record(
     conn: Connection,
     record_id: str,
@@ -75,12 +84,27 @@ def index_record(
     *,
     form_id: str | None = None,
     facets: FacetsLike | None = None,
+    new: bool = False,
+    normalised: bool = False,
 ) -> None:
     """Replace the indexed text of ``record_id`` (call inside the record's transaction).
 
     ``form_id`` and ``facets`` replace the stored ones when given and are
-    kept when omitted.
+    kept when omitted. ``new`` says the record was created in this
+    transaction and has no entry yet: its row is written in one statement
+    (the fast path for sealing many records at once). ``normalised`` says
+    ``text`` is already NFC (``forms.index_text`` returns NFC), which spares
+    a second pass over long Burmese text.
     """
+    body = text if normalised else _normalise(text)
+    if new:
+        rowid = conn.execute(
+            "INSERT INTO record_facets (record_id, form_id, date, state, township,"
+            " violation_types) VALUES (?, ?, ?, ?, ?, ?)",
+            (record_id, form_id, *_facet_values(facets)),
+        ).lastrowid
+        conn.execute("INSERT INTO record_text (rowid, body) VALUES (?, ?)", (rowid, body))
+        return
     row = conn.execute("SELECT id FROM record_facets WHERE record_id = ?", (record_id,)).fetchone()
     if row is None:
         rowid = conn.execute(
@@ -92,22 +116,12 @@ def index_record(
     if form_id is not None:
         conn.execute("UPDATE record_facets SET form_id = ? WHERE id = ?", (form_id, rowid))
     if facets is not None:
-        kinds = facets.violation_types
-        codes = sorted(str(k) for k in kinds) if isinstance(kinds, list | tuple | set) else []
         conn.execute(
             "UPDATE record_facets SET date = ?, state = ?, township = ?, violation_types = ?"
             " WHERE id = ?",
-            (
-                _text(facets.date),
-                _text(facets.state),
-                _text(facets.township),
-                json.dumps(codes),
-                rowid,
-            ),
+            (*_facet_values(facets), rowid),
         )
-    conn.execute(
-        "INSERT INTO record_text (rowid, body) VALUES (?, ?)", (rowid, _normalise(text))
-    )
+    conn.execute("INSERT INTO record_text (rowid, body) VALUES (?, ?)", (rowid, body))
 
 
 def unindex_record(conn: Connection, record_id: str) -> None:

@@ -55,6 +55,9 @@ class Plan:
     flat: list[Plan] = dataclass_field(default_factory=list)
     """For repeats: the children answered in each entry (groups see-through)."""
     flat_names: frozenset[str] = frozenset()
+    index_labels: dict[str, tuple[str, ...]] | None = None
+    """For selects: every term's distinct labels in NFC, for search text (filled on
+    first use, for the whole vocabulary at once, so it says nothing of the answers)."""
 
     def __post_init__(self) -> None:
         self.name = self.field.name

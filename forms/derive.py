@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,10 +46,26 @@ def _walk(plans: list[Plan], answers: Mapping[str, Any]) -> list[tuple[Plan, Any
     return out
 
 
-def _labels(plan: Plan, code: Any) -> list[str]:
-    if plan.vocabulary is None or not isinstance(code, str) or code not in plan.vocabulary:
-        return []
-    return list(plan.vocabulary.term(code).label.values())
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _term_labels(plan: Plan) -> dict[str, tuple[str, ...]]:
+    labels = plan.index_labels
+    if labels is None:
+        vocab = plan.vocabulary
+        terms = vocab.terms if vocab is not None else ()
+        labels = {t.code: tuple(dict.fromkeys(_nfc(x) for x in t.label.values())) for t in terms}
+        plan.index_labels = labels
+    return labels
+
+
+@functools.lru_cache(maxsize=1)
+def _consent_labels() -> dict[str, tuple[str, ...]]:
+    return {
+        t.code: tuple(dict.fromkeys(_nfc(x) for x in t.label.values()))
+        for t in vocabulary("consent_scopes").terms
+    }
 
 
 def index_text(form: Form, answers: Mapping[str, Any], *, include_sensitive: bool) -> str:
@@ -55,31 +73,43 @@ def index_text(form: Form, answers: Mapping[str, Any], *, include_sensitive: boo
 
     Sensitive fields (and everything in a sensitive group) are left out unless
     ``include_sensitive``; coordinates and attachment digests never go in.
+    The text is in NFC and holds each piece (a label, a line of text) once:
+    repeating a piece would make the index bigger and slower, never find more.
     """
-    parts: list[str] = []
+    parts: dict[str, None] = {}
+    add = parts.setdefault
     for plan, value in _walk(compiled_form(form).plans, answers):
         if plan.sensitive and not include_sensitive:
             continue
         kind = plan.type
-        if kind == "text" and isinstance(value, str):
-            parts.append(value)
+        if kind == "text":
+            if isinstance(value, str):
+                add(_nfc(value))
         elif kind == "select_one":
-            parts.extend(_labels(plan, value))
-        elif kind == "select_multiple" and isinstance(value, list):
-            for code in value:
-                parts.extend(_labels(plan, code))
+            if isinstance(value, str):
+                for label in _term_labels(plan).get(value, ()):
+                    add(label)
+        elif kind == "select_multiple":
+            if isinstance(value, list):
+                labels = _term_labels(plan)
+                for code in value:
+                    if isinstance(code, str):
+                        for label in labels.get(code, ()):
+                            add(label)
         elif kind == "location" and isinstance(value, Mapping):
             for level in ("state", "township", "village_tract"):
                 code = value.get(level)
                 if isinstance(code, str) and locations.level_of(code):
-                    parts.extend(locations.location_label(code, lang) for lang in ("en", "my"))
+                    for lang in ("en", "my"):
+                        add(_nfc(locations.location_label(code, lang)))
             if isinstance(value.get("village"), str):
-                parts.append(value["village"])
+                add(_nfc(value["village"]))
         elif kind == "consent" and isinstance(value, Mapping):
-            scopes = vocabulary("consent_scopes")
+            scopes = _consent_labels()
             for code in value.get("scopes") or []:
-                if code in scopes:
-                    parts.extend(scopes.term(code).label.values())
+                if isinstance(code, str):
+                    for label in scopes.get(code, ()):
+                        add(label)
     return "\n".join(part for part in parts if part)
 
 
@@ -121,11 +151,12 @@ def _flat(plans: list[Plan]) -> list[Plan]:
 
 
 def _values_at(
-    plans: list[Plan], answers: Mapping[str, Any], chain: tuple[str, ...]
+    flat: list[Plan], answers: Mapping[str, Any], chain: tuple[str, ...]
 ) -> list[tuple[Plan, Any]]:
     """Follow a dotted facet path through repeats, collecting every value found."""
-    by_name = {plan.name: plan for plan in _flat(plans)}
-    plan = by_name.get(chain[0])
+    # ``flat`` is a scope's pre-flattened plans (groups see-through), so no
+    # lookup table is built per record.
+    plan = next((p for p in flat if p.name == chain[0] and p.type != "group"), None)
     value = answers.get(chain[0])
     if plan is None or value is None:
         return []
@@ -135,7 +166,7 @@ def _values_at(
     if isinstance(value, list):
         for entry in value:
             if isinstance(entry, Mapping):
-                found.extend(_values_at(plan.children, entry, chain[1:]))
+                found.extend(_values_at(plan.flat, entry, chain[1:]))
     return found
 
 
@@ -144,19 +175,19 @@ def facets(form: Form, answers: Mapping[str, Any]) -> Facets:
     compiled = compiled_form(form)
     date: str | None = None
     if compiled.facet_date:
-        for _plan, value in _values_at(compiled.plans, answers, compiled.facet_date):
+        for _plan, value in _values_at(compiled.flat, answers, compiled.facet_date):
             if isinstance(value, Mapping) and isinstance(value.get("value"), str):
                 date = value["value"]
                 break
     state = township = None
     if compiled.facet_location:
-        for _plan, value in _values_at(compiled.plans, answers, compiled.facet_location):
+        for _plan, value in _values_at(compiled.flat, answers, compiled.facet_location):
             if isinstance(value, Mapping):
                 state, township = value.get("state"), value.get("township")
                 break
     violations: list[str] = []
     if compiled.facet_violations:
-        for _plan, value in _values_at(compiled.plans, answers, compiled.facet_violations):
+        for _plan, value in _values_at(compiled.flat, answers, compiled.facet_violations):
             codes = value if isinstance(value, list) else [value]
             for code in codes:
                 if isinstance(code, str) and code not in violations:
