@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -19,7 +20,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from fieldkit.errors import FieldkitError
-from fieldkit.formstore import list_forms
+from fieldkit.formstore import FormInfo, list_forms
 from fieldkit.profile import Profile
 from fieldkit.tui.case_query import CaseFilter, CaseRow, CaseSource
 from fieldkit.tui.widgets.banner import banner
@@ -183,12 +184,12 @@ class CasesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         lang = getattr(self.app, "language", "en")
-        forms = [(f.title.get(lang) or f.title.get("en") or f.form_id, f.form_id)
-                 for f in list_forms(self.profile.store)]
         yield from banner(self.app)
         yield Header()
         with Horizontal(id="case-filters"):
-            yield Select(_unique(forms), prompt="Any form", id="filter-form")
+            # Filled by _load_forms: parsing the form library the first time takes a
+            # moment, and the list should not wait for it.
+            yield Select([], prompt="Any form", id="filter-form")
             yield Select(STATUS_CHOICES, prompt="Any status", id="filter-status")
             yield Input(placeholder="from YYYY-MM-DD", id="filter-from", max_length=10)
             yield Input(placeholder="to YYYY-MM-DD", id="filter-to", max_length=10)
@@ -208,12 +209,29 @@ class CasesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(CaseTable)
-        table.form_titles = {f.form_id: dict(f.title) for f in list_forms(self.profile.store)}
         table.language = getattr(self.app, "language", "en")
+        self._load_forms()
         self.watch(self.app, "language", self._language_changed, init=False)
         self._update_header()
         self._reload()
         table.focus()
+
+    @work(thread=True, exclusive=True, group="forms")
+    def _load_forms(self) -> None:
+        try:
+            infos = list_forms(self.profile.store)
+        except FieldkitError:
+            return  # the list still works, showing form ids
+        self.app.call_from_thread(self._forms_loaded, infos)
+
+    def _forms_loaded(self, infos: list[FormInfo]) -> None:
+        table = self.query_one(CaseTable)
+        table.form_titles = {f.form_id: dict(f.title) for f in infos}
+        lang = table.language
+        options = [(f.title.get(lang) or f.title.get("en") or f.form_id, f.form_id)
+                   for f in infos]
+        self.query_one("#filter-form", Select).set_options(_unique(options))
+        table.refresh()
 
     def _language_changed(self, language: str) -> None:
         table = self.query_one(CaseTable)
