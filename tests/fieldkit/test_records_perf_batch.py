@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 import rfc8785
+import sqlcipher3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,3 +139,58 @@ def test_index_text_is_nfc_and_each_piece_once() -> None:
     raw = {**answers, "narrative": f"A long enough narrative mentioning {decomposed} here."}
     text = index_text(form, raw, include_sensitive=True)
     assert unicodedata.normalize("NFC", decomposed) in text and decomposed not in text
+
+
+def _no_writer_left() -> bool:
+    return not any(t.name == "fieldkit-seal-writer" for t in threading.enumerate())
+
+
+def _counts(p: Profile) -> tuple[int, ...]:
+    return tuple(
+        int(p.store.query_one(f"SELECT count(*) FROM {table}")[0])  # type: ignore[index]
+        for table in ("records", "record_facets", "record_text", "audit_log")
+    )
+
+
+def test_seal_many_failing_late_keeps_nothing(profile: Profile) -> None:
+    records.seal_many(profile, [("incident", _incident(0))])
+    before = _counts(profile)
+    bad = _incident(1)
+    bad["victims"][0]["victim_age"] = "old"
+    batch = [("incident", _incident(i)) for i in range(200)] + [("incident", bad)]
+    with pytest.raises(records.AnswersInvalid):
+        records.seal_many(profile, batch)
+    assert _counts(profile) == before and _no_writer_left()
+    assert records.verify_own_chain(profile).head_seq == 1
+
+
+def test_seal_many_a_store_error_in_the_writer_rolls_back(profile: Profile) -> None:
+    # The same id twice: the writer thread's INSERT fails, and the caller sees it.
+    before = _counts(profile)
+    with pytest.raises(sqlcipher3.IntegrityError):
+        records.seal_many(profile, [("incident", _incident(i)) for i in range(150)],
+                          new_id=lambda: "0190d000-0000-7000-8000-00000000dup0")
+    assert _counts(profile) == before and _no_writer_left()
+
+
+def test_seal_many_mixes_forms_and_matches_single_seals(profile: Profile, tmp_path: Path) -> None:
+    testimony = library_example("testimony")
+    batch = [("incident", _incident(i)) if i % 3 else ("testimony", testimony)
+             for i in range(140)]
+    sealed = records.seal_many(profile, batch)
+    assert records.verify_own_chain(profile).ok and _no_writer_left()
+    # The batch's index rows are the rows single seals write.
+    with Profile.create(tmp_path / "single", "passphrase1", name="S", role="fieldworker",
+                        params=TESTING) as single:
+        one = records.seal_new(single, "incident", _incident(1))
+        row_single = single.store.query_one(
+            "SELECT f.form_id, f.date, f.state, f.township, f.violation_types, t.body"
+            " FROM record_facets f JOIN record_text t ON t.rowid = f.id WHERE f.record_id = ?",
+            (one.id,))
+    row_batch = profile.store.query_one(
+        "SELECT f.form_id, f.date, f.state, f.township, f.violation_types, t.body"
+        " FROM record_facets f JOIN record_text t ON t.rowid = f.id WHERE f.record_id = ?",
+        (sealed[1].id,))
+    assert row_batch == row_single
+    ids = {r[0] for r in profile.store.query("SELECT record_id FROM record_facets")}
+    assert ids == {r.id for r in sealed}
