@@ -42,7 +42,10 @@ _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T.*)?\Z", re.ASCII |
 
 def normalize(value: object) -> Value:
     """Bring a value from a caller into the shapes the evaluator works on."""
-    if value is None or isinstance(value, bool | str):
+    kind = type(value)
+    if kind is str or value is None:  # by far the most common: codes and text
+        return value  # type: ignore[return-value]
+    if isinstance(value, bool | str):
         return value
     if isinstance(value, int):
         return fit_int(value)
@@ -154,6 +157,10 @@ def is_empty(value: Value) -> bool:
 
 def compare(op: str, left: Value, right: Value) -> bool:
     """Apply ``= != < <= > >=`` with XPath's conversions (see docs/expressions.md)."""
+    if type(left) is str and type(right) is str and (op == "=" or op == "!="):
+        # Two strings that are neither numbers, booleans nor dates to XPath
+        # equality: compared as they are (what _equal ends up doing).
+        return (left == right) if op == "=" else (left != right)
     if isinstance(left, tuple):
         left = to_string(left)
     if isinstance(right, tuple):

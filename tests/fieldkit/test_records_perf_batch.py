@@ -22,6 +22,7 @@ from fieldkit.kdf import TESTING
 from fieldkit.profile import Profile
 from fieldkit.search import search
 from forms import index_text, library_example, library_form, validate_answers
+from forms.expr.values import _equal, compare, normalize
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**60), 2**60)
@@ -194,3 +195,12 @@ def test_seal_many_mixes_forms_and_matches_single_seals(profile: Profile, tmp_pa
     assert row_batch == row_single
     ids = {r[0] for r in profile.store.query("SELECT record_id FROM record_facets")}
     assert ids == {r.id for r in sealed}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=6), st.sampled_from(["1", "1.0", "true", "2024-01-01", ""])),
+       st.one_of(st.text(max_size=6), st.sampled_from(["1", "01", "false", "2024-01-01", ""])))
+def test_string_equality_fast_path_agrees_with_xpath_equality(left: str, right: str) -> None:
+    assert compare("=", left, right) is _equal(left, right)
+    assert compare("!=", left, right) is (not _equal(left, right))
+    assert normalize(left) is left
