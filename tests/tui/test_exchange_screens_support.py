@@ -39,9 +39,19 @@ async def unlock(pilot: Pilot[int]) -> Profile:
     return profile
 
 
-async def settle(pilot: Pilot[int]) -> None:
-    """Let thread workers finish and their results reach the screen."""
-    await pilot.app.workers.wait_for_complete()
+WORK_GROUPS = ("dashboard", "export", "import")
+
+
+async def settle(pilot: Pilot[int], timeout: float = 20.0) -> None:
+    """Let the screens' own workers finish and their results reach the screen.
+
+    Not ``workers.wait_for_complete()``: a DirectoryTree's loader never completes.
+    """
+    for _ in range(int(timeout / 0.02)):
+        busy = [w for w in pilot.app.workers if w.group in WORK_GROUPS and w.is_running]
+        if not busy:
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
     await pilot.pause()
 
