@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import math
+import operator
 import re
 from decimal import Decimal
 
@@ -157,10 +158,15 @@ def is_empty(value: Value) -> bool:
 
 def compare(op: str, left: Value, right: Value) -> bool:
     """Apply ``= != < <= > >=`` with XPath's conversions (see docs/expressions.md)."""
-    if type(left) is str and type(right) is str and (op == "=" or op == "!="):
-        # Two strings that are neither numbers, booleans nor dates to XPath
-        # equality: compared as they are (what _equal ends up doing).
-        return (left == right) if op == "=" else (left != right)
+    if type(left) is str and type(right) is str:
+        if op == "=" or op == "!=":
+            # Two strings that are neither numbers, booleans nor dates to
+            # XPath equality: compared as they are (what _equal ends up doing).
+            return (left == right) if op == "=" else (left != right)
+    elif type(left) is int and type(right) is int:
+        if -_INT_LIMIT < left < _INT_LIMIT and -_INT_LIMIT < right < _INT_LIMIT:
+            # Two exact integers (ages, counts): what the conversions end in.
+            return bool(_INT_OPS[op](left, right))
     if isinstance(left, tuple):
         left = to_string(left)
     if isinstance(right, tuple):
@@ -213,6 +219,10 @@ _ORDER = {
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
 }
+
+
+_INT_OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+            ">": operator.gt, ">=": operator.ge}
 
 
 def _is_number(value: Value) -> bool:

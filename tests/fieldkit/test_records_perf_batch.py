@@ -22,7 +22,7 @@ from fieldkit.kdf import TESTING
 from fieldkit.profile import Profile
 from fieldkit.search import search
 from forms import index_text, library_example, library_form, validate_answers
-from forms.expr.values import _equal, compare, normalize
+from forms.expr.values import _equal, _order, compare, normalize
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**60), 2**60)
@@ -204,3 +204,18 @@ def test_string_equality_fast_path_agrees_with_xpath_equality(left: str, right: 
     assert compare("=", left, right) is _equal(left, right)
     assert compare("!=", left, right) is (not _equal(left, right))
     assert normalize(left) is left
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["=", "!=", "<", "<=", ">", ">="]),
+       st.integers(-(10**40), 10**40) | st.integers(-200, 200),
+       st.integers(-(10**40), 10**40) | st.integers(-200, 200))
+def test_integer_comparison_fast_path_agrees_with_the_conversions(
+    op: str, left: int, right: int
+) -> None:
+    if op in ("=", "!="):
+        expected = _equal(normalize(left), normalize(right))
+        expected = expected if op == "=" else not expected
+    else:
+        expected = _order(op, normalize(left), normalize(right))
+    assert compare(op, left, right) is expected
