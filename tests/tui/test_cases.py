@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widgets import Input, Select, Static
@@ -13,7 +12,11 @@ from fieldkit.kdf import TESTING
 from fieldkit.profile import Profile
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.case_query import CaseFilter, CaseSource
+from fieldkit.tui.keybar import KeyBar
 from fieldkit.tui.screens.cases import CasesScreen, CaseTable, fit
+from fieldkit.tui.screens.cases_filters import find_places
+from fieldkit.tui.screens.entry import EntryScreen
+from fieldkit.tui.screens.record_view import RecordScreen
 from fieldkit.tui.screens.unlock import UnlockScreen
 from forms import library_example, library_forms
 
@@ -60,21 +63,55 @@ async def submit(pilot, screen: CasesScreen, selector: str, text: str) -> None: 
     await pilot.pause()
 
 
+async def test_first_paint_has_no_filter_panel(home: Path) -> None:
+    app = FieldkitApp(home, params=TESTING, idle_check_seconds=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_cases(pilot)
+        # Built only when asked for: a 100,000-record list opens without it.
+        assert screen.panel is None
+        assert "every case" in str(screen.query_one("#case-summary", Static).render())
+        assert "Filters" in str(screen.query_one(KeyBar).render())
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.panel is not None and screen.panel.display
+        assert screen.focused is screen.query_one("#filter-form", Select)
+        await pilot.press("escape")  # back to the list first, then off the screen
+        assert screen.focused is screen.query_one(CaseTable)
+        await pilot.press("f")
+        assert not screen.panel.display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CasesScreen)
+
+
+async def choose_place(pilot, screen: CasesScreen, text: str) -> None:  # type: ignore[no-untyped-def]
+    field = screen.query_one("#filter-place .picker-input", Input)
+    field.focus()
+    await pilot.press(*text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_filters_narrow_the_list(home: Path) -> None:
     app = FieldkitApp(home, params=TESTING, idle_check_seconds=None)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_cases(pilot)
         assert total(screen) == 6
         assert "6 cases" in str(screen.query_one("#case-status", Static).render())
+        await pilot.press("f")
+        await pilot.pause()
         screen.query_one("#filter-form", Select).value = "incident"
         await pilot.pause()
         assert total(screen) == 3
         screen.query_one("#filter-status", Select).value = "draft"
         await pilot.pause()
         assert total(screen) == 1
+        summary = str(screen.query_one("#case-summary", Static).render())
+        assert "Incident report" in summary and "draft" in summary
         await pilot.press("ctrl+x")
         await pilot.pause()
         assert screen.source.filter == CaseFilter(), screen.source.filter
+        assert screen.query_one("#filter-form", Select).is_blank()
         assert total(screen) == 6
         await submit(pilot, screen, "#filter-from", "2024-03-01")
         await submit(pilot, screen, "#filter-to", "2024-03-31")
@@ -84,33 +121,39 @@ async def test_filters_narrow_the_list(home: Path) -> None:
         await submit(pilot, screen, "#filter-to", "May")
         assert "Dates:" in str(screen.query_one("#case-status", Static).render())
         await pilot.press("ctrl+x")
-        screen.query_one("#filter-state", Select).value = "MMR005"
-        await pilot.pause()
+        # State/region and township: one type-to-filter box over both.
+        await choose_place(pilot, screen, "Sagaing")
+        assert screen.source.filter.state == "MMR005"
         assert total(screen) == 3
-        township = screen.query_one("#filter-township", Select)
-        assert not township.disabled
-        township.value = "MMR005002"
-        await pilot.pause()
+        await choose_place(pilot, screen, "Myinmu")
+        assert screen.source.filter == CaseFilter(township="MMR005002")
         assert total(screen) == 2
+        assert "Myinmu" in str(screen.query_one("#case-summary", Static).render())
+        await pilot.press("ctrl+x")
+        assert total(screen) == 6
 
 
 async def test_search_and_open(home: Path) -> None:
     app = FieldkitApp(home, params=TESTING, idle_check_seconds=None)
-    opened: list[tuple[Any, ...]] = []
-    app.push_named_screen = lambda *args, **kw: opened.append((*args, kw))  # type: ignore[method-assign]
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_cases(pilot)
         table = screen.query_one(CaseTable)
-        # Newest first: the draft is on top.
+        # Newest first: the draft is on top, and opens in form entry.
         row = table.current()
         assert row is not None and row.status == "draft"
         await pilot.press("enter")
-        assert opened[-1][:2] == ("entry", "EntryScreen")
-        assert opened[-1][-1] == {"record_id": row.record_id}
-        await pilot.press("down")
-        await pilot.press("enter")
-        assert opened[-1][:2] == ("record_view", "RecordScreen")
-        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("slash")
         await pilot.press(*"market", "enter")
         await pilot.pause()
         assert total(screen) == 2
@@ -119,6 +162,12 @@ async def test_search_and_open(home: Path) -> None:
         # Names are sensitive: not indexed unless the setting allows it.
         await submit(pilot, screen, "#case-search", '"Daw Example One"')
         assert total(screen) == 0
+
+
+def test_places_by_name() -> None:
+    assert find_places("Mon", "en")[0] == ("MMR011", "Mon")
+    assert ("MMR005002", "Myinmu, Sagaing") in find_places("myinmu", "en")
+    assert find_places("မြင်းမူ", "my")[0][0] == "MMR005002"
 
 
 async def test_burmese_labels_fill_their_cells(home: Path) -> None:

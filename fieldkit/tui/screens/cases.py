@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -17,22 +16,30 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from fieldkit.errors import FieldkitError
-from fieldkit.formstore import FormInfo, list_forms
 from fieldkit.profile import Profile
-from fieldkit.tui.case_query import CaseFilter, CaseRow, CaseSource
+from fieldkit.tui.case_query import (
+    CaseFilter,
+    CaseRow,
+    CaseSource,
+    describe,
+    form_titles,
+    place_label,
+)
+from fieldkit.tui.keybar import KeyBar
 from fieldkit.tui.widgets.banner import banner
-from forms import location_label, states, townships
+from forms.locations import level_of
 
 if TYPE_CHECKING:
     from fieldkit.tui.app import FieldkitApp
+    from fieldkit.tui.screens.cases_filters import FilterPanel
+    from fieldkit.tui.widgets.picker import ChoicePicker
 
 SEARCH_LIMIT = 1000
 COLUMNS = (("Created", 10), ("Form", 26), ("Status", 10), ("Date", 10),
            ("State/Region", 18), ("Township", 18))
-STATUS_CHOICES = [("Draft", "draft"), ("Sealed", "sealed"), ("Purged", "purged")]
 
 
 def fit(text: str, width: int) -> str:
@@ -49,12 +56,7 @@ def fit(text: str, width: int) -> str:
 
 
 def _place(pcode: str | None, lang: str) -> str:
-    if not pcode:
-        return ""
-    try:
-        return location_label(pcode, lang)
-    except KeyError:
-        return pcode
+    return place_label(pcode, lang) if pcode else ""
 
 
 class CaseTable(ScrollView, can_focus=True):
@@ -163,10 +165,17 @@ class CaseTable(ScrollView, can_focus=True):
 
 
 class CasesScreen(Screen[None]):
-    """Filter by form, status, date range, state/region and township; search; open a case."""
+    """Filter by form, status, date range, state/region and township; search; open a case.
+
+    The first paint holds only the table, a search box and a line saying which
+    filters are in force: the filter panel is built the first time ``f`` asks
+    for it, so a list of any size opens at once.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
+        Binding("f", "filters", "Filters"),
+        Binding("slash", "focus_search", "Search", show=False),
         # Priority: the filter inputs would otherwise take these keys for editing.
         Binding("ctrl+f", "focus_search", "Search", priority=True),
         Binding("ctrl+g", "focus_table", "List", priority=True),
@@ -182,66 +191,68 @@ class CasesScreen(Screen[None]):
     def fk_app(self) -> FieldkitApp:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def language(self) -> str:
+        return str(getattr(self.app, "language", "en"))
+
     def compose(self) -> ComposeResult:
-        lang = getattr(self.app, "language", "en")
         yield from banner(self.app)
         yield Header()
-        with Horizontal(id="case-filters"):
-            # Filled by _load_forms: parsing the form library the first time takes a
-            # moment, and the list should not wait for it.
-            yield Select([], prompt="Any form", id="filter-form")
-            yield Select(STATUS_CHOICES, prompt="Any status", id="filter-status")
-            yield Input(placeholder="from YYYY-MM-DD", id="filter-from", max_length=10)
-            yield Input(placeholder="to YYYY-MM-DD", id="filter-to", max_length=10)
-        with Horizontal(id="case-places"):
-            yield Select(self._state_options(lang), prompt="Any state/region",
-                         id="filter-state")
-            yield Select([], prompt="Any township", id="filter-township", disabled=True)
-            yield Input(placeholder="search (ctrl+f)", id="case-search")
+        with Horizontal(id="case-bar"):
+            yield Static(id="case-summary", markup=False)
+            yield Input(placeholder="search (/ or ctrl+f), enter to run", id="case-search",
+                        compact=True)
         yield Static(id="case-header", markup=False)
         yield CaseTable(self.source, id="case-table")
         yield Static(id="case-status", markup=False)
-        yield Footer()
-
-    @staticmethod
-    def _state_options(lang: str) -> list[tuple[str, str]]:
-        return [(t.label.get(lang) or t.label.get("en") or t.code, t.code) for t in states()]
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(CaseTable)
-        table.language = getattr(self.app, "language", "en")
-        self._load_forms()
+        table.language = self.language
+        try:
+            table.form_titles = form_titles(self.profile)
+        except FieldkitError as exc:
+            self.fk_app.show_error(exc)
         self.watch(self.app, "language", self._language_changed, init=False)
         self._update_header()
         self._reload()
         table.focus()
 
-    @work(thread=True, exclusive=True, group="forms")
-    def _load_forms(self) -> None:
-        try:
-            infos = list_forms(self.profile.store)
-        except FieldkitError:
-            return  # the list still works, showing form ids
-        self.app.call_from_thread(self._forms_loaded, infos)
+    @property
+    def panel(self) -> FilterPanel | None:
+        """The filter panel, once it has been asked for."""
+        found = self.query("#case-filters")
+        return found.first() if found else None  # type: ignore[return-value]
 
-    def _forms_loaded(self, infos: list[FormInfo]) -> None:
-        table = self.query_one(CaseTable)
-        table.form_titles = {f.form_id: dict(f.title) for f in infos}
-        lang = table.language
-        options = [(f.title.get(lang) or f.title.get("en") or f.form_id, f.form_id)
-                   for f in infos]
-        self.query_one("#filter-form", Select).set_options(_unique(options))
-        table.refresh()
+    def _form_options(self) -> list[tuple[str, str]]:
+        lang = self.language
+        return [(title.get(lang) or title.get("en") or form_id, form_id)
+                for form_id, title in sorted(self.query_one(CaseTable).form_titles.items())]
 
     def _language_changed(self, language: str) -> None:
         table = self.query_one(CaseTable)
         table.language = language
         table.refresh()
+        if self.panel is not None:
+            self.panel.set_language(language)
+            self.panel.set_forms(self._form_options())
+        self._update_summary()
 
     def _update_header(self) -> None:
         self.query_one("#case-header", Static).update(
             " ".join(fit(name, w) for name, w in COLUMNS)
         )
+
+    def _update_summary(self) -> None:
+        titles = dict((v, k) for k, v in self._form_options())
+        summary = self.query_one("#case-summary", Static)
+        # Padded to the full width: a summary that changes script leaves nothing behind.
+        summary.update(fit(describe(self.source.filter, self.language, titles),
+                           max(1, summary.size.width or 60)))
+
+    def on_resize(self) -> None:
+        self._update_summary()
 
     def _reload(self) -> None:
         table = self.query_one(CaseTable)
@@ -251,16 +262,33 @@ class CasesScreen(Screen[None]):
             self.fk_app.show_error(exc)
             return
         self._update_status()
+        self._update_summary()
 
     def _update_status(self) -> None:
         total = self.source.count()
         searching = self.source.filter.record_ids is not None
         what = "matching the search" if searching else "cases"
         self.query_one("#case-status", Static).update(
-            f"{total:,} {what}. Enter opens a case; ctrl+f searches; ctrl+x clears filters."
+            f"{total:,} {what}. Enter opens a case; f filters; / searches; ctrl+x clears."
         )
 
     # -- filters -------------------------------------------------------------------
+
+    def action_filters(self) -> None:
+        """Show the filter panel (building it the first time) and go to it; again hides it."""
+        from fieldkit.tui.screens.cases_filters import FilterPanel
+
+        panel = self.panel
+        if panel is None:
+            panel = FilterPanel(self._form_options(), self.language)
+            self.mount(panel, after="#case-bar")
+            self.call_after_refresh(lambda: panel.query_one("#filter-form").focus())
+            return
+        panel.display = not panel.display
+        if panel.display:
+            panel.query_one("#filter-form").focus()
+        else:
+            self.query_one(CaseTable).focus()
 
     def _set(self, **changes: Any) -> None:
         self.source.set_filter(self.source.filter.with_(**changes))
@@ -272,22 +300,20 @@ class CasesScreen(Screen[None]):
             self._set(form_id=value)
         elif event.select.id == "filter-status":
             self._set(status=value)
-        elif event.select.id == "filter-state":
-            township = self.query_one("#filter-township", Select)
-            lang = getattr(self.app, "language", "en")
-            options = [(t.label.get(lang) or t.label.get("en") or t.code, t.code)
-                       for t in (townships(value) if value else [])]
-            township.set_options(options)
-            township.disabled = not options
-            self._set(state=value, township=None)
-        elif event.select.id == "filter-township":
-            self._set(township=value)
+
+    def on_choice_picker_changed(self, event: ChoicePicker.Changed) -> None:
+        code = event.picker.value
+        if code is not None and level_of(code) == "township":
+            self._set(state=None, township=code)
+        else:
+            self._set(state=code, township=None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
         if event.input.id == "case-search":
+            event.stop()
             self.run_search(event.value)
         elif event.input.id in ("filter-from", "filter-to"):
+            event.stop()
             value = event.value.strip() or None
             if value is not None and not _looks_like_date(value):
                 self.query_one("#case-status", Static).update(
@@ -325,10 +351,9 @@ class CasesScreen(Screen[None]):
         self.query_one(CaseTable).focus()
 
     def action_clear_filters(self) -> None:
-        for select in self.query(Select):
-            select.clear()
-        for field in self.query(Input):
-            field.value = ""
+        if self.panel is not None:
+            self.panel.clear()
+        self.query_one("#case-search", Input).value = ""
         self.query_one(CaseTable).snippets = {}
         self.source.set_filter(CaseFilter())
         self._reload()
@@ -337,13 +362,17 @@ class CasesScreen(Screen[None]):
 
     def on_case_table_opened(self, event: CaseTable.Opened) -> None:
         row = event.row
-        if row.status == "draft":
-            self.fk_app.push_named_screen(
-                "entry", "EntryScreen", self.profile, record_id=row.record_id
-            )
-        else:
-            self.fk_app.push_named_screen("record_view", "RecordScreen", self.profile,
-                                          row.record_id)
+        try:
+            if row.status == "draft":
+                from fieldkit.tui.screens.entry import EntryScreen
+
+                self.app.push_screen(EntryScreen(self.profile, record_id=row.record_id))
+            else:
+                from fieldkit.tui.screens.record_view import RecordScreen
+
+                self.app.push_screen(RecordScreen(self.profile, row.record_id))
+        except FieldkitError as exc:
+            self.fk_app.show_error(exc)
 
     def on_screen_resume(self) -> None:
         # A draft may have been sealed or an amendment added meanwhile.
@@ -353,15 +382,12 @@ class CasesScreen(Screen[None]):
             self.query_one(CaseTable)._set_cursor(cursor)
 
     def action_back(self) -> None:
+        # From a filter or the search box, escape goes back to the list first.
+        table = self.query_one(CaseTable)
+        if self.focused is not table:
+            table.focus()
+            return
         self.app.pop_screen()
-
-
-def _unique(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """One entry per form id (the list has one row per installed version)."""
-    seen: dict[str, str] = {}
-    for label, value in options:
-        seen[value] = label
-    return [(label, value) for value, label in seen.items()]
 
 
 def _looks_like_date(text: str) -> bool:
