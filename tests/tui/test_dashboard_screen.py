@@ -33,7 +33,7 @@ async def test_counts_range_and_language(home: Path) -> None:
         assert isinstance(screen, DashboardScreen)
         assert "6 cases" in str(screen.query_one("#dash-status", Static).render())
         violations = text(screen, "violation").splitlines()
-        assert violations[0].split() == ["Airstrike", "3"]
+        assert violations[0].split() == ["3", "Airstrike"]
         assert "Kachin" in text(screen, "state") and "Myitkyina" in text(screen, "township")
         assert "2024-03" in text(screen, "month") and "(no month)" in text(screen, "month")
 

@@ -96,7 +96,7 @@ async def test_export_import_browse_and_count(homes: tuple[Path, Path, Path]) ->
         assert isinstance(app.screen, DashboardScreen)
         assert "6 cases" in static(app.screen, "#dash-status")
         violations = static(app.screen, "#dash-table-violation").splitlines()
-        assert violations[0].split() == ["Airstrike", "3"]
+        assert violations[0].split() == ["3", "Airstrike"]
         assert len(violations) == 7
 
 

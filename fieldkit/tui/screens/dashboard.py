@@ -73,9 +73,11 @@ def labelled(counts: Counts, key: str, lang: str) -> list[tuple[str, int]]:
 
 def table_text(rows: list[tuple[str, int]]) -> str:
     """The numbers of one chart as lines of text (for screen readers, tests and copying)."""
+    # The number comes first: terminals and Rich disagree on the width of many
+    # Burmese marks, so anything after a Burmese label may land in the wrong column.
     if not rows:
-        return fit("no cases", LABEL_CELLS + 7)
-    return "\n".join(f"{fit(label, LABEL_CELLS)} {n:>6}" for label, n in rows)
+        return fit("no cases", LABEL_CELLS + 8)
+    return "\n".join(f"{n:>6}  {fit(label, LABEL_CELLS)}" for label, n in rows)
 
 
 class DashboardScreen(Screen[None]):
@@ -87,9 +89,8 @@ class DashboardScreen(Screen[None]):
     DashboardScreen #dash-filter Input { width: 16; }
     DashboardScreen #dash-status { width: 1fr; color: $warning; }
     DashboardScreen .dash-title { text-style: bold; padding: 1 1 0 1; }
-    DashboardScreen .dash-row { height: 14; }
-    DashboardScreen PlotextPlot { width: 1fr; height: 14; }
-    DashboardScreen .dash-table { width: 40; height: 14; padding: 0 1; overflow-y: auto; }
+    DashboardScreen PlotextPlot { width: 100%; height: 14; }
+    DashboardScreen .dash-table { width: 100%; height: auto; padding: 0 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -125,9 +126,10 @@ class DashboardScreen(Screen[None]):
         with VerticalScroll(id="dash-body"):
             for key, title in CHARTS:
                 yield Static(title, classes="dash-title", id=f"dash-title-{key}", markup=False)
-                with Horizontal(classes="dash-row"):
-                    yield PlotextPlot(id=f"dash-chart-{key}")
-                    yield Static(id=f"dash-table-{key}", classes="dash-table", markup=False)
+                # The table goes under its chart, not beside it: on a row after a
+                # Burmese label, a terminal may draw text some columns off.
+                yield PlotextPlot(id=f"dash-chart-{key}")
+                yield Static(id=f"dash-table-{key}", classes="dash-table", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -188,11 +190,17 @@ class DashboardScreen(Screen[None]):
         if rows:
             labels = [fit(label, 18).rstrip() for label, _ in rows]
             values = [n for _, n in rows]
+            # Counts are whole numbers: ticks at integers, not 0.75.
+            top = max(values)
+            step = max(1, -(-top // 5))
+            ticks = [float(t) for t in range(0, top + step, step)]
             if key == "month":
                 plt.bar(labels, values)
+                plt.yticks(ticks)
             else:
                 # Largest at the top: plotext draws horizontal bars bottom-up.
                 plt.bar(labels[::-1], values[::-1], orientation="horizontal")
+                plt.xticks(ticks)
         widget.refresh()
 
     def _language_changed(self, language: str) -> None:

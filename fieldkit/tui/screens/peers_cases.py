@@ -90,6 +90,10 @@ def cases_of(profile: Profile, author: str, *, page: int = 0,
     return total, lines
 
 
+def _grouped(fingerprint: str) -> str:
+    return " ".join(fingerprint[i : i + 5] for i in range(0, len(fingerprint), 5))
+
+
 def _place(pcode: str | None, lang: str) -> str:
     if not pcode:
         return ""
@@ -128,7 +132,8 @@ class FieldworkersScreen(Screen[None]):
         table.clear()
         self.rows = fieldworkers(self.profile)
         for fw in self.rows:
-            table.add_row(fw.name, fw.fingerprint, str(fw.cases), (fw.last_import or "never")[:16],
+            table.add_row(fw.name, _grouped(fw.fingerprint), str(fw.cases),
+                          (fw.last_import or "never")[:16],
                           "revoked" if fw.revoked else "trusted", key=fw.fingerprint)
         if not self.rows:
             self.query_one("#fieldworkers-help", Static).update(
