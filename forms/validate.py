@@ -36,6 +36,10 @@ class ValidationResult:
         return not self.errors
 
 
+_NO_ANSWER = frozenset({"note", "group", "calculate"})
+_ABSENT = object()
+
+
 class _Scope:
     """The evaluation context of one level of answers (the form, or one repeat entry)."""
 
@@ -97,31 +101,38 @@ class _Run:
                 self.error(f"{prefix}{key}", "unknown_field")
         parsed: dict[str, Any] = {}
         bad: dict[str, Bad] = {}
+        values = scope.values
+        today = self.today
         # First pass: every answer typed, so expressions can see later answers too.
         for plan in flat:
-            if plan.type in ("note", "group", "calculate"):
-                if plan.type != "calculate" and raw.get(plan.name) is not None:
-                    self.error(f"{prefix}{plan.name}", "no_answer")
+            kind, name = plan.type, plan.name
+            if kind in _NO_ANSWER:
+                if kind != "calculate" and raw.get(name) is not None:
+                    self.error(f"{prefix}{name}", "no_answer")
                 continue
-            value = raw[plan.name] if plan.name in raw else plan.field.default
-            if plan.type == "repeat":
+            value = raw.get(name, _ABSENT)
+            if value is _ABSENT:
+                value = plan.field.default
+            if kind == "repeat":
                 if value is None:
                     value = []
                 if not isinstance(value, list):
-                    bad[plan.name] = Bad("expected_list")
+                    bad[name] = Bad("expected_list")
                     value = []
-                parsed[plan.name] = value
-                scope.values[plan.name] = len(value)
+                parsed[name] = value
+                values[name] = len(value)
                 continue
+            if value is None:
+                continue  # unanswered (parse_value's answer for None)
             try:
-                json_value, expr_value = parse_value(plan, value, self.today)
+                json_value, expr_value = parse_value(plan, value, today)
             except Bad as exc:
                 # Reported only if the field turns out to be relevant.
-                bad[plan.name] = exc
+                bad[name] = exc
                 continue
             if json_value is not None:
-                parsed[plan.name] = json_value
-                scope.values[plan.name] = expr_value
+                parsed[name] = json_value
+                values[name] = expr_value
         out: dict[str, Any] = {}
         self.fields(plans, raw, parsed, bad, scope, prefix, out, relevant=True)
         return out
@@ -138,22 +149,23 @@ class _Run:
         relevant: bool,
     ) -> None:
         for plan in plans:
-            path = f"{prefix}{plan.name}"
+            name, kind = plan.name, plan.type
+            path = prefix + name
             here = relevant
             if here and plan.relevant is not None:
-                here = self.check(plan.relevant, scope, scope.lookup(plan.name), path) is True
-            if plan.type == "group":
+                here = self.check(plan.relevant, scope, scope.lookup(name), path) is True
+            if kind == "group":
                 self.fields(plan.children, raw, parsed, bad, scope, prefix, out, here)
                 continue
             if not here:
-                if raw.get(plan.name) not in (None, [], "") and plan.type != "calculate":
+                if raw.get(name) not in (None, [], "") and kind != "calculate":
                     self.dropped.append(path)
-                scope.values[plan.name] = None
-                parsed.pop(plan.name, None)
+                scope.values[name] = None
+                parsed.pop(name, None)
                 continue
-            if plan.type == "note":
+            if kind == "note":
                 continue
-            if plan.type == "calculate":
+            if kind == "calculate":
                 assert plan.calculation is not None
                 scope._current = None
                 try:
@@ -165,14 +177,15 @@ class _Run:
                 if to_json(value) is not None:
                     out[plan.name] = to_json(value)
                 continue
-            problem = bad.get(plan.name)
-            if problem is not None:
-                self.error(path + problem.sub, problem.key, **problem.params)
+            if bad:
+                problem = bad.get(name)
+                if problem is not None:
+                    self.error(path + problem.sub, problem.key, **problem.params)
+                    continue
+            if kind == "repeat":
+                self.repeat(plan, parsed.get(name, []), scope, path, out)
                 continue
-            if plan.type == "repeat":
-                self.repeat(plan, parsed.get(plan.name, []), scope, path, out)
-                continue
-            value = parsed.get(plan.name)
+            value = parsed.get(name)
             if value is None:
                 if not self.partial and self.required(plan, scope, path):
                     self.error(path, "required")
@@ -180,10 +193,10 @@ class _Run:
             if plan.choice_filter is not None:
                 self.filter_choices(plan, value, scope, path)
             if plan.constraint is not None:
-                verdict = self.check(plan.constraint, scope, scope.values.get(plan.name), path)
+                verdict = self.check(plan.constraint, scope, scope.values.get(name), path)
                 if verdict is False:
                     self.constraint_error(plan, path)
-            out[plan.name] = value
+            out[name] = value
 
     def required(self, plan: Plan, scope: _Scope, path: str) -> bool:
         if isinstance(plan.required, bool):
