@@ -146,18 +146,23 @@ class FieldkitApp(App[int]):
         """Show a core error as a title and a plain sentence; never a traceback."""
         self.push_screen(ErrorModal(exc.title, exc.message, exc.hint))
 
-    def push_named_screen(self, module: str, name: str, *args: object, **kwargs: object) -> None:
-        """Push ``fieldkit.tui.screens.<module>.<name>(*args)``; say so if this build lacks it."""
+    def open_screen(self, make: Callable[[], Screen[None]]) -> None:
+        """Push the screen ``make()`` builds; a core error while building it is shown instead."""
         try:
-            factory = getattr(importlib.import_module(f"fieldkit.tui.screens.{module}"), name)
-        except (ImportError, AttributeError):
-            self.notify("This part of the app is not available in this version.",
-                        title="Not available", severity="warning")
-            return
-        try:
-            self.push_screen(factory(*args, **kwargs))
+            screen = make()
         except FieldkitError as exc:
             self.show_error(exc)
+            return
+        self.push_screen(screen)
+
+    def push_named_screen(self, module: str, name: str, *args: object, **kwargs: object) -> None:
+        """Push ``fieldkit.tui.screens.<module>.<name>(*args, **kwargs)``, imported on first use.
+
+        Kept for callers that name a screen rather than import it; every screen
+        it names ships with the app, so a failed import is a bug, not a notice.
+        """
+        factory = getattr(importlib.import_module(f"fieldkit.tui.screens.{module}"), name)
+        self.open_screen(lambda: factory(*args, **kwargs))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

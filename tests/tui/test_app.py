@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from fieldkit.errors import FieldkitError
@@ -174,11 +175,33 @@ async def test_banner_on_every_screen(home: Path) -> None:
         assert all(seen), seen
 
 
-async def test_missing_screen_is_a_notice_not_a_crash(home: Path) -> None:
+async def test_every_home_key_opens_its_screen(home: Path) -> None:
+    """No key on home leads to a 'not available' notice: each opens a real screen."""
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
-        app.push_named_screen("no_such_module", "NoScreen")
+        for key, name in (("n", "FormPickerScreen"), ("c", "CasesScreen"), ("k", "KeysScreen"),
+                          ("s", "SettingsScreen"), ("x", "ExportScreen"),
+                          ("i", "ImportScreen"), ("d", "DashboardScreen"),
+                          ("f", "FieldworkersScreen"), ("w", "WipeScreen"),
+                          ("f1", "HelpScreen")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == name, key
+            assert not app._notifications, key
+            app.pop_screen()
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen), key
+
+
+async def test_error_while_opening_a_screen_is_shown(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+
+        def broken() -> Screen[None]:
+            raise FieldkitError("The store is busy.")
+
+        app.open_screen(broken)
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        assert app._notifications
+        assert isinstance(app.screen, ErrorModal)

@@ -120,38 +120,48 @@ class HomeScreen(Screen[None]):
     def fk_app(self) -> FieldkitApp:
         return self.app  # type: ignore[return-value]
 
+    # Screens are imported when first opened: the app starts faster without them.
     def action_new_case(self) -> None:
-        self.fk_app.push_named_screen("form_picker", "FormPickerScreen", self.profile)
+        from fieldkit.tui.screens.form_picker import FormPickerScreen
+
+        self.fk_app.open_screen(lambda: FormPickerScreen(self.profile))
 
     def action_cases(self) -> None:
         from fieldkit.tui.screens.cases import CasesScreen
 
-        self.app.push_screen(CasesScreen(self.profile))
+        self.fk_app.open_screen(lambda: CasesScreen(self.profile))
 
     def action_keys(self) -> None:
         from fieldkit.tui.screens.keys import KeysScreen
 
-        self.app.push_screen(KeysScreen(self.profile))
+        self.fk_app.open_screen(lambda: KeysScreen(self.profile))
 
     def action_settings(self) -> None:
         from fieldkit.tui.screens.settings import SettingsScreen
 
-        self.app.push_screen(SettingsScreen(self.profile))
+        self.fk_app.open_screen(lambda: SettingsScreen(self.profile))
 
     def action_wipe(self) -> None:
         from fieldkit.tui.screens.wipe import WipeScreen
 
-        self.app.push_screen(WipeScreen())
+        self.fk_app.open_screen(WipeScreen)
 
-    # Exchange screens (export, import, dashboard, fieldworkers' cases).
     def action_export(self) -> None:
-        self.fk_app.push_named_screen("export", "ExportScreen", self.profile)
+        from fieldkit.tui.screens.export import ExportScreen
+
+        self.fk_app.open_screen(lambda: ExportScreen(self.profile))
 
     def action_import(self) -> None:
-        self.fk_app.push_named_screen("import_", "ImportScreen", self.profile)
+        from fieldkit.tui.screens.import_ import ImportScreen
+
+        self.fk_app.open_screen(lambda: ImportScreen(self.profile))
 
     def action_dashboard(self) -> None:
-        self.fk_app.push_named_screen("dashboard", "DashboardScreen", self.profile)
+        from fieldkit.tui.screens.dashboard import DashboardScreen
+
+        self.fk_app.open_screen(lambda: DashboardScreen(self.profile))
 
     def action_fieldworkers(self) -> None:
-        self.fk_app.push_named_screen("peers_cases", "FieldworkersScreen", self.profile)
+        from fieldkit.tui.screens.peers_cases import FieldworkersScreen
+
+        self.fk_app.open_screen(lambda: FieldworkersScreen(self.profile))
