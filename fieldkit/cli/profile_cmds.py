@@ -73,6 +73,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     ctx.out(f"Folder:           {ctx.home}")
     for label, value in status["counts"].items():
         ctx.out(f"{label.replace('_', ' ').capitalize() + ':':<18}{value}")
+    ctx.out(f"{'Last export:':<18}{status['last_export'] or 'never'}")
     return 0
 
 
