@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from fieldkit.exchange import export_bundle, import_file, write_receipts
+from fieldkit.kdf import TESTING
+from fieldkit.profile import Profile
 from fieldkit.tui.screens.dashboard import DashboardScreen
 from fieldkit.tui.screens.export import ExportScreen
 from fieldkit.tui.screens.import_ import ImportScreen, bundle_files
 from fieldkit.tui.screens.peers_cases import FieldworkerCasesScreen, FieldworkersScreen
-from tests.fieldkit.test_dashboard_support import make_profile, seal_cases
+from tests.fieldkit.test_dashboard_support import PASSPHRASE, make_profile, seal_cases
 from tests.tui.test_exchange_screens_support import SIZE, make_app, settle, unlock
 
 
@@ -42,7 +45,9 @@ async def export_through_screen(home: Path, usb: Path) -> Path:
         profile = await unlock(pilot)
         app.push_screen(ExportScreen(profile, start=usb))
         await pilot.pause()
-        await pilot.press(*str(usb), "enter")
+        # Typed paths are set whole: pressing each key of a long path takes seconds.
+        pilot.app.screen.query_one("#export-dir", Input).value = str(usb)
+        await pilot.press("enter")
         await settle(pilot)
     (bundle,) = usb.glob("*.fkb")
     return bundle
@@ -111,7 +116,9 @@ async def test_rejected_bundle_shows_reason_and_quarantine(
         profile = await unlock(pilot)
         app.push_screen(ImportScreen(profile, start=usb))
         await pilot.pause()
-        await pilot.press(*str(junk), "enter")
+        # Typed paths are set whole: pressing each key of a long path takes seconds.
+        pilot.app.screen.query_one("#import-path", Input).value = str(junk)
+        await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ImportScreen)
@@ -140,3 +147,28 @@ async def test_nothing_to_import(tmp_path: Path) -> None:
         app.screen.query_one("#import-path", Input).value = str(tmp_path / "empty")
         await pilot.press("enter")
         assert "No .fkb bundle files" in static(app.screen, "#import-summary")
+
+
+async def test_fieldworker_imports_a_receipt(homes: tuple[Path, Path, Path]) -> None:
+    fw_home, co_home, usb = homes
+
+    with Profile.open(fw_home, PASSPHRASE, params=TESTING) as fw:
+        exported = export_bundle(fw, usb)
+    assert exported is not None
+    back = usb.parent / "back"
+    back.mkdir()
+    with Profile.open(co_home, PASSPHRASE, params=TESTING) as co:
+        assert import_file(co, exported.path).result is not None
+        (receipt,) = write_receipts(co, back)
+    app = make_app(fw_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+        # Typed paths are set whole: pressing each key of a long path takes seconds.
+        pilot.app.screen.query_one("#import-path", Input).value = str(receipt.path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "receipt from Daw Coord: 6 records marked delivered" in static(
+            app.screen, "#import-results")
