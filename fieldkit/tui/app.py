@@ -60,8 +60,12 @@ class FieldkitApp(App[int]):
         banner: str | None = None,
         clock: Ticker = time.monotonic,
         idle_check_seconds: float | None = IDLE_CHECK_SECONDS,
+        notice: str | None = None,
     ) -> None:
+        """``notice``: a line shown over the first unlock screen (the demo's passphrase,
+        which the terminal's own output would otherwise hide behind the app)."""
         super().__init__()
+        self.notice = notice
         self.home = Path(home)
         self.params = params
         self.banner = banner
@@ -74,6 +78,8 @@ class FieldkitApp(App[int]):
 
     def on_mount(self) -> None:
         self.push_screen(UnlockScreen(self.home, self.params, banner=self.banner))
+        if self.notice:
+            self.notify(self.notice, title="Demo", timeout=3600)
         if self._idle_check_seconds:
             self.set_interval(self._idle_check_seconds, self.check_auto_lock)
 

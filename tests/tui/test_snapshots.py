@@ -1,7 +1,8 @@
-"""Layout snapshots of the unlock and home screens, with size, keys and time pinned."""
+"""Layout snapshots of the unlock, home and form-entry screens, with size, keys and time pinned."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,14 @@ from textual.widgets import Input
 from fieldkit.kdf import TESTING
 from fieldkit.profile import Profile
 from fieldkit.tui.app import FieldkitApp
+from fieldkit.tui.screens.entry import EntryScreen
 from fieldkit.tui.screens.unlock import UnlockScreen
 from keys.identity import Identity
 
 PASS = "correct horse battery staple"
 SIZE = (100, 30)
+ENTRY_SIZE = (110, 40)
+TODAY = dt.date(2024, 6, 1)
 
 
 @pytest.fixture
@@ -53,6 +57,18 @@ class TestSnapshots:
             await _unlock(pilot, PASS)
 
         assert snap_compare(make_app(home), terminal_size=SIZE, run_before=unlocked)
+
+    def test_form_entry(self, home: Path, snap_compare: Any) -> None:
+        """A new incident report: the consent block first, the errors summary, the footer."""
+
+        async def new_incident(pilot: Any) -> None:
+            await _unlock(pilot, PASS)
+            app = pilot.app
+            app.push_screen(EntryScreen(app.profile, form_id="incident", today=TODAY))
+            await pilot.pause()
+            await pilot.pause()
+
+        assert snap_compare(make_app(home), terminal_size=ENTRY_SIZE, run_before=new_incident)
 
 
 async def _unlock(pilot: Any, passphrase: str) -> None:

@@ -6,25 +6,43 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from fieldkit.wipe import FLASH_NOTE
 
-KEYS = [
-    ("ctrl+l", "Lock now: closes the store and clears the screen"),
-    ("ctrl+t", "Switch form labels between English and Burmese"),
-    ("n", "Home: start a new case"),
-    ("c", "Home: list, filter and search cases"),
-    ("k", "Home: your key, fingerprint and QR code; trust a card"),
-    ("s", "Home: settings (auto-lock minutes, language, search)"),
-    ("w / f12", "Home / unlock: panic wipe (asks you to type WIPE)"),
-    ("tab", "Move to the next field or button"),
-    ("f1", "This help"),
-    ("ctrl+p", "Command palette"),
-    ("ctrl+q", "Quit (locks first)"),
-    ("escape", "Close this help / go back"),
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Everywhere", [
+        ("ctrl+l", "Lock now: closes the store and clears the screen"),
+        ("ctrl+t", "Switch labels between English and Burmese"),
+        ("tab", "Move to the next field or button"),
+        ("escape", "Go back (or close this help)"),
+        ("f1", "This help"),
+        ("ctrl+p", "Command palette"),
+        ("ctrl+q", "Quit (locks first)"),
+    ]),
+    ("Home", [
+        ("n", "Start a new case"),
+        ("c", "List, filter and search cases"),
+        ("x", "Export a bundle for a coordinator"),
+        ("k", "Your key, fingerprint and QR code; trust a card"),
+        ("s", "Settings (auto-lock minutes, language, search)"),
+        ("i  d  f", "Coordinators: import, dashboard, cases by fieldworker"),
+        ("w / f12", "Panic wipe, from home or unlock (asks you to type WIPE)"),
+    ]),
+    ("Cases list", [
+        ("/ ctrl+f", "Search; enter runs the search"),
+        ("f", "Show or hide the filters (form, status, dates, place)"),
+        ("ctrl+x", "Clear every filter and the search"),
+        ("enter", "Open the case under the cursor"),
+    ]),
+    ("Form entry and records", [
+        ("f2", "Review and seal the draft"),
+        ("f3", "Attachments"),
+        ("f4", "Go to the next problem"),
+        ("r  a", "Record: reveal sensitive fields; amend"),
+    ]),
 ]
 
 
@@ -37,9 +55,13 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        rows = "\n".join(f"[b]{key:<10}[/b] {what}" for key, what in KEYS)
-        with Vertical(id="help-box"):
-            yield Static("[b]Keys[/b]\n\n" + rows, id="help-keys")
+        rows = "\n\n".join(
+            f"[b]{title}[/b]\n" + "\n".join(f"[b]{key:<10}[/b] {what}" for key, what in keys)
+            for title, keys in KEYS
+        )
+        # Scrolls (arrows, page keys) when the terminal is shorter than the help.
+        with VerticalScroll(id="help-box"):
+            yield Static(rows, id="help-keys")
             yield Static(
                 "[b]Locking and wiping[/b]\n\nThe app locks itself after the idle minutes "
                 "set in Settings. A panic wipe destroys the profile without the passphrase. "

@@ -8,56 +8,40 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from fieldkit.profile import Profile
+from fieldkit.status import last_export, profile_counts
+from fieldkit.tui.keybar import KeyBar
 from fieldkit.tui.widgets.banner import banner
 
 if TYPE_CHECKING:
     from fieldkit.tui.app import FieldkitApp
 
 
-def _table_exists(profile: Profile, name: str) -> bool:
-    row = profile.store.query_one(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    )
-    return row is not None
+def home_counts(profile: Profile) -> list[tuple[str, str]]:
+    """The lines of counts home shows, as (label, value)."""
+    counts = profile_counts(profile)
+    lines = [("Drafts", counts["drafts"]), ("Sealed", counts["sealed"]),
+             ("Undelivered", counts["undelivered"])]
+    if profile.role == "coordinator" or counts["imported"]:
+        lines.append(("Imported", counts["imported"]))
+    lines.append(("Trusted peers", counts["trusted_peers"]))
+    out = [(label, f"{value:,}") for label, value in lines]
+    out.append(("Last export", last_export(profile) or "never"))
+    return out
 
 
-def _count(profile: Profile, sql: str) -> int:
-    row = profile.store.query_one(sql)
-    return int(row[0]) if row and row[0] is not None else 0
+MENU = """\
+n  start a new case             c  list and search cases
+x  export a bundle for a coordinator
+k  keys and trust               s  settings
 
+Coordinators
+i  import bundles or receipts   d  dashboard
+f  cases by fieldworker
 
-def last_export(profile: Profile) -> str | None:
-    """When this device last exported a bundle, if the schema records exports yet."""
-    if not _table_exists(profile, "exports"):
-        return None
-    columns = {str(r[1]) for r in profile.store.query("PRAGMA table_info(exports)")}
-    for column in ("created_at", "exported_at", "at"):
-        if column in columns:
-            row = profile.store.query_one(f"SELECT max({column}) FROM exports")
-            return str(row[0]) if row and row[0] is not None else None
-    return None
-
-
-def home_counts(profile: Profile) -> dict[str, int]:
-    """Drafts, sealed and undelivered records, and trusted peers."""
-    counts = {"drafts": 0, "sealed": 0, "undelivered": 0}
-    if _table_exists(profile, "records"):
-        counts["drafts"] = _count(profile, "SELECT count(*) FROM records WHERE status = 'draft'")
-        counts["sealed"] = _count(
-            profile, "SELECT count(*) FROM records WHERE status = 'sealed'"
-        )
-        counts["undelivered"] = _count(
-            profile,
-            "SELECT count(*) FROM records WHERE status = 'sealed' AND origin = 'local'"
-            " AND delivered_at IS NULL",
-        )
-    counts["trusted peers"] = _count(
-        profile, "SELECT count(*) FROM peers WHERE revoked_at IS NULL"
-    )
-    return counts
+w  panic wipe    ctrl+l  lock now    ctrl+t  English / Burmese    f1  help"""
 
 
 class HomeScreen(Screen[None]):
@@ -68,11 +52,12 @@ class HomeScreen(Screen[None]):
         Binding("c", "cases", "Cases"),
         Binding("k", "keys", "Keys"),
         Binding("s", "settings", "Settings"),
-        Binding("w", "wipe", "Panic wipe"),
         Binding("x", "export", "Export"),
-        Binding("i", "import", "Import"),
-        Binding("d", "dashboard", "Dashboard"),
-        Binding("f", "fieldworkers", "Fieldworkers"),
+        # The menu on screen lists these; the footer keeps room for lock and language.
+        Binding("w", "wipe", "Panic wipe", show=False),
+        Binding("i", "import", "Import", show=False),
+        Binding("d", "dashboard", "Dashboard", show=False),
+        Binding("f", "fieldworkers", "Fieldworkers", show=False),
     ]
 
     def __init__(self, profile: Profile, *, banner: str | None = None) -> None:
@@ -85,16 +70,8 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static(id="home-profile", markup=False)
             yield Static(id="home-counts", markup=False)
-            yield Static(
-                "n  start a new case      c  list and search cases\n"
-                "k  keys and trust        s  settings\n"
-                "x  export a bundle       i  import bundles or receipts\n"
-                "d  dashboard             f  cases by fieldworker\n"
-                "w  panic wipe            ctrl+l  lock now      f1  help",
-                id="home-menu",
-                markup=False,
-            )
-        yield Footer()
+            yield Static(MENU, id="home-menu", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_status()
@@ -109,9 +86,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-profile", Static).update(
             f"{profile.name}  ·  {profile.role}\nFingerprint  {profile.fingerprint}"
         )
-        lines = [f"{label.capitalize():<16}{value}" for label, value in
-                 home_counts(profile).items()]
-        lines.append(f"{'Last export':<16}{last_export(profile) or 'never'}")
+        lines = [f"{label:<16}{value}" for label, value in home_counts(profile)]
         self.query_one("#home-counts", Static).update("\n".join(lines))
 
     # -- navigation --------------------------------------------------------------

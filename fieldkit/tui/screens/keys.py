@@ -119,7 +119,11 @@ class KeysScreen(Screen[None]):
         self.query_one("#card-path", Input).focus()
 
     def action_toggle_qr(self) -> None:
-        self.query_one("#own-qr", Static).toggle_class("hidden")
+        qr = self.query_one("#own-qr", Static)
+        qr.toggle_class("hidden")
+        if not qr.has_class("hidden"):
+            # The card's code is nearly a screen tall: bring all of it into view.
+            self.call_after_refresh(qr.scroll_visible, top=True, animate=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
