@@ -88,6 +88,7 @@ class FieldkitApp(App[int]):
     def open_profile(self, profile: Profile) -> None:
         """Called by the unlock screen once the store is open."""
         self.profile = profile
+        self.clear_notifications()  # e.g. the demo's passphrase notice
         self.apply_settings(profile.settings)
         self.touch()
         self.switch_screen(HomeScreen(profile, banner=self.banner))

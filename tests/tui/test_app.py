@@ -205,3 +205,14 @@ async def test_error_while_opening_a_screen_is_shown(home: Path) -> None:
         app.open_screen(broken)
         await pilot.pause()
         assert isinstance(app.screen, ErrorModal)
+
+
+async def test_notice_shows_over_the_unlock_screen(home: Path) -> None:
+    app = FieldkitApp(home, params=TESTING, idle_check_seconds=None,
+                      notice="Demo passphrase: 'demo passphrase for training only'")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert any("Demo passphrase" in n.message for n in app._notifications)
+        await unlock(pilot)
+        assert not app._notifications  # gone with the unlock screen's contents
