@@ -574,6 +574,7 @@ class _Batch:
             queue.Queue(maxsize=2)
         )
         self._error: BaseException | None = None
+        self._cancelled = False
         self._thread = threading.Thread(target=self._run, name="fieldkit-seal-writer",
                                         daemon=True)
         self._thread.start()
@@ -584,7 +585,7 @@ class _Batch:
             try:
                 if job is None:
                     return
-                if self._error is None:  # after a failure, only empty the queue
+                if self._error is None and not self._cancelled:  # else only empty the queue
                     rows, entries = job
                     self._conn.execute(
                         _INSERT_SEALED + ", ".join([_SEALED_ROW] * len(rows)),
@@ -619,7 +620,9 @@ class _Batch:
         self._check()
 
     def close(self, *, quiet: bool = False) -> None:
-        """Stop the writer after its queued work; raise what it raised unless ``quiet``."""
+        """Stop the writer after its queued work; raise what it raised unless ``quiet``
+        (the caller is failing: the queued work is skipped, it will be rolled back)."""
+        self._cancelled = quiet
         self._jobs.put(None)
         self._thread.join()
         if not quiet:
