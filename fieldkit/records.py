@@ -519,7 +519,10 @@ def seal_many(
     """Create and seal many ``(form_id, answers)`` records in one transaction (all or none).
 
     One commit, and so one fsync, for the whole batch: this is the fast path
-    for imports of paper archives and for benchmarks.
+    for imports of paper archives and for benchmarks. Every record is
+    validated, canonicalised, hashed, signed, chained and indexed as a single
+    seal is; the audit log gets one ``seal`` entry for the batch (its count
+    and seq range), since sealing a batch is one action.
     """
     with profile.store.transaction() as conn:
         session = _Session(profile, conn)
