@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import queue
-import threading
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,15 +35,13 @@ from fieldkit.errors import FieldkitError
 from fieldkit.formstore import ensure_form_installed, get_form
 from fieldkit.ids import uuid7
 from fieldkit.profile import Profile
-from fieldkit.search import index_new_records, index_record, unindex_record
+from fieldkit.records_batch import INSERT_SEALED, SEALED_ROW, BatchWriter, index_entry
+from fieldkit.search import index_record, unindex_record
 from fieldkit.store import Connection
 from forms import (
     AnswerError,
-    Facets,
     Form,
-    facets,
     form_from_json,
-    index_text,
     library_forms,
     validate_answers,
 )
@@ -239,7 +234,7 @@ class _Session:
         self._head: tuple[int, bytes] | None = None
         self._forms: dict[tuple[str, int | None], Form] = {}
         # Set by seal_many: new sealed rows go to it instead of straight to the store.
-        self.batch: _Batch | None = None
+        self.batch: BatchWriter | None = None
 
     def known_form(self, form_id: str, version: int | None) -> bool:
         return (form_id, version) in self._forms
@@ -284,17 +279,9 @@ class _Session:
     def index(
         self, record_id: str, form: Form, answers: Mapping[str, Any], *, new: bool = False
     ) -> None:
-        text, found = self.index_entry(form, answers)
+        text, found = index_entry(form, answers, include_sensitive=self.search_sensitive)
         index_record(self.conn, record_id, text, form_id=form.id, facets=found, new=new,
                      normalised=True)
-
-    def index_entry(self, form: Form, answers: Mapping[str, Any]) -> tuple[str, Facets]:
-        """A record's search text (in NFC) and facets."""
-        # Both parts are NFC (index_text promises it), so the index need not
-        # normalise the whole text again.
-        title = unicodedata.normalize("NFC", " ".join(dict.fromkeys(form.title.values())))
-        text = index_text(form, answers, include_sensitive=self.search_sensitive)
-        return f"{title}\n{text}", facets(form, answers)
 
     def next_link(self) -> tuple[int, bytes]:
         if self._head is None:
@@ -397,12 +384,13 @@ class _Session:
         text = answers_canonical.decode("utf-8")
         if insert:
             row = (record_id, form.id, form.version, self.author, created_at, sealed_at, text,
-                   seq, prev, digest, signature, canonical, supersedes, sealed_at)
+                   seq, prev, digest, signature, canonical, supersedes, sealed_at, "local")
             if self.batch is not None:
-                index_text_, found = self.index_entry(form, answers)
+                index_text_, found = index_entry(form, answers,
+                                                 include_sensitive=self.search_sensitive)
                 self.batch.add(row, (record_id, index_text_, form.id, found))
             else:
-                self.conn.execute(_INSERT_SEALED + _SEALED_ROW, row)
+                self.conn.execute(INSERT_SEALED + SEALED_ROW, row)
                 self.index(record_id, form, answers, new=True)
         else:
             self.conn.execute(
@@ -528,7 +516,7 @@ def seal_many(
         session = _Session(profile, conn)
         session.next_link()  # read the chain's head before the writer owns the connection
         out = []
-        batch = session.batch = _Batch(conn)
+        batch = session.batch = BatchWriter(conn)
         try:
             for form_id, answers in items:
                 if not session.known_form(form_id, None):
@@ -543,93 +531,6 @@ def seal_many(
         if out:
             _audit_batch(session, out)
         return out
-
-
-_INSERT_SEALED = (
-    "INSERT INTO records (id, form_id, form_version, author, created_at, updated_at, status,"
-    " answers, seq, prev, hash, signature, canonical, supersedes, sealed_at, origin) VALUES "
-)
-_SEALED_ROW = "(?, ?, ?, ?, ?, ?, 'sealed', ?, ?, ?, ?, ?, ?, ?, ?, 'local')"
-IndexEntry = tuple[str, str, str, Facets]
-
-
-class _Batch:
-    """Writes a batch's sealed rows and index entries on a second thread, in chunks.
-
-    Each chunk is a few multi-row INSERTs: long stretches of SQLite work
-    (tokenising text for the trigram index, encrypting pages) that run
-    without Python's lock, so validating, encoding and signing the next
-    records overlaps with writing the previous ones. (One statement per
-    record would hand the lock back and forth thousands of times and
-    overlap nothing.) Only one thread uses the connection at a time: the
-    caller drains the writer before it touches the connection itself, and
-    closes it (always) before the transaction ends, so a failure on either
-    side still rolls back everything.
-    """
-
-    CHUNK = 64  # records per chunk; at most two chunks wait, bounding memory
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-        self._rows: list[tuple[Any, ...]] = []
-        self._entries: list[IndexEntry] = []
-        self._jobs: queue.Queue[tuple[list[tuple[Any, ...]], list[IndexEntry]] | None] = (
-            queue.Queue(maxsize=2)
-        )
-        self._error: BaseException | None = None
-        self._cancelled = False
-        self._thread = threading.Thread(target=self._run, name="fieldkit-seal-writer",
-                                        daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            job = self._jobs.get()
-            try:
-                if job is None:
-                    return
-                if self._error is None and not self._cancelled:  # else only empty the queue
-                    rows, entries = job
-                    self._conn.execute(
-                        _INSERT_SEALED + ", ".join([_SEALED_ROW] * len(rows)),
-                        [value for row in rows for value in row],
-                    )
-                    index_new_records(self._conn, entries, normalised=True)
-            except BaseException as exc:
-                self._error = exc
-            finally:
-                self._jobs.task_done()
-
-    def _check(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def add(self, row: tuple[Any, ...], entry: IndexEntry) -> None:
-        self._rows.append(row)
-        self._entries.append(entry)
-        if len(self._rows) >= self.CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        """Hand the records added so far to the writer."""
-        if self._rows:
-            self._check()
-            self._jobs.put((self._rows, self._entries))
-            self._rows, self._entries = [], []
-
-    def drain(self) -> None:
-        """Wait until the writer is idle (raise what it raised)."""
-        self._jobs.join()
-        self._check()
-
-    def close(self, *, quiet: bool = False) -> None:
-        """Stop the writer after its queued work; raise what it raised unless ``quiet``
-        (the caller is failing: the queued work is skipped, it will be rolled back)."""
-        self._cancelled = quiet
-        self._jobs.put(None)
-        self._thread.join()
-        if not quiet:
-            self._check()
 
 
 def _audit_batch(session: _Session, sealed: list[SealedRecord]) -> None:
