@@ -247,12 +247,20 @@ def _bad(what: str) -> RecordInvalid:
     return RecordInvalid(f"This sealed record is not valid: {what}.")
 
 
-def _parse(canonical: bytes, digest: bytes, signature: bytes) -> SealedRecord:
+def _load(canonical: bytes) -> dict[str, Any]:
     try:
         body = json.loads(canonical)
     except (ValueError, UnicodeDecodeError):
         raise _bad("it is not JSON") from None
-    if not isinstance(body, dict) or set(body) != _KEYS or body["format"] != FORMAT:
+    if not isinstance(body, dict):
+        raise _bad("it is not a fieldkit record")
+    return body
+
+
+def _parse(
+    body: dict[str, Any], canonical: bytes, digest: bytes, signature: bytes
+) -> SealedRecord:
+    if set(body) != _KEYS or body["format"] != FORMAT:
         raise _bad("it is not a fieldkit record")
     str_keys = ("id", "form_id", "author", "created_at", "prev", "sealed_at")
     if not all(isinstance(body[k], str) for k in str_keys):
@@ -306,24 +314,39 @@ def verify_record(
     Raises :class:`RecordInvalid` (or ``keys.errors.SignatureInvalid`` when
     the signature does not match ``author``'s key).
     """
+    return verify_record_with_answers(canonical, hash, signature, author)[0]
+
+
+def verify_record_with_answers(
+    canonical: bytes, hash: bytes, signature: bytes, author: PublicIdentity
+) -> tuple[SealedRecord, bytes]:
+    """:func:`verify_record`, also returning the record's canonical answers bytes.
+
+    Those bytes are what a store keeps as the record's answers (as sealing
+    does), and checking the canonical form produces them anyway.
+    """
     canonical = bytes(canonical)
     if len(canonical) > MAX_CANONICAL_BYTES:
         raise _bad("it is too large")
     if not hmac.compare_digest(hashlib.sha256(canonical).digest(), bytes(hash)):
         raise _bad("its content does not match its hash")
     author.verify(DOMAIN_RECORD, bytes(hash), bytes(signature))
-    record = _parse(canonical, hash, signature)
+    body = _load(canonical)
+    record = _parse(body, canonical, hash, signature)
     if record.author != author.fingerprint_digits:
         raise _bad("it names a different author")
     # Exactly one encoding per record: bytes that parse but are not the
-    # RFC 8785 form of their own content were not written by fieldkit.
+    # RFC 8785 form of their own content were not written by fieldkit. The
+    # content is encoded again as canonical_record builds it ("answers" first,
+    # then the other members), so the answers' bytes come out on their own.
     try:
-        again = canonical_json(json.loads(canonical))
+        answers = canonical_json(body["answers"])
+        rest = canonical_json({k: v for k, v in body.items() if k != "answers"})
     except (rfc8785.CanonicalizationError, ValueError, TypeError):
         raise _bad("it is not in canonical form") from None
-    if again != canonical:
+    if _ANSWERS_MEMBER + answers + b"," + rest[1:] != canonical:
         raise _bad("it is not in canonical form")
-    return record
+    return record, answers
 
 
 # -- chain verification ---------------------------------------------------------------
