@@ -72,20 +72,30 @@ class DateRange:
                     hint="put the earlier date in 'from' and the later one in 'to'",
                 )
 
-    def sql(self) -> tuple[str, list[Any]]:
-        """Extra conditions on ``c.date`` for the cases query, and their arguments."""
+    def conditions(self, column: str) -> tuple[list[str], list[Any]]:
+        """SQL conditions putting ``column`` (an ISO date at any precision) in range.
+
+        Both sides are cut to the shorter precision, so a case dated "2024-03"
+        is inside a range from 2024-03-10, and one dated 2024-03-05 is inside
+        a range to "2024-03".
+        """
         clauses: list[str] = []
         args: list[Any] = []
-        cut = "min(length(c.date), length(?))"
+        cut = f"min(length({column}), length(?))"
         if self.start:
-            clauses.append(f" AND substr(c.date, 1, {cut}) >= substr(?, 1, {cut})")
+            clauses.append(f"substr({column}, 1, {cut}) >= substr(?, 1, {cut})")
             args += [self.start, self.start, self.start]
         if self.end:
-            clauses.append(f" AND substr(c.date, 1, {cut}) <= substr(?, 1, {cut})")
+            clauses.append(f"substr({column}, 1, {cut}) <= substr(?, 1, {cut})")
             args += [self.end, self.end, self.end]
         if clauses:
-            clauses.insert(0, " AND c.date IS NOT NULL")
-        return "".join(clauses), args
+            clauses.insert(0, f"{column} IS NOT NULL")
+        return clauses, args
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """Extra conditions on ``c.date`` for the cases query, and their arguments."""
+        clauses, args = self.conditions("c.date")
+        return "".join(f" AND {c}" for c in clauses), args
 
 
 @dataclass(frozen=True)

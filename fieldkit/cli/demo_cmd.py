@@ -40,4 +40,10 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     from fieldkit.tui.run import run_app
 
-    return run_app(home, params=ctx.params)
+    # The app hides what was printed above, so the unlock screen repeats it.
+    notice = (
+        f"Demo profile. Passphrase: the value of ${PASSPHRASE_ENV}"
+        if os.environ.get(PASSPHRASE_ENV)
+        else f"Demo profile. Passphrase: {DEMO_PASSPHRASE}"
+    )
+    return run_app(home, params=ctx.params, notice=notice)

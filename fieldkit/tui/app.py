@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -106,9 +105,21 @@ class FieldkitApp(App[int]):
         # Every screen above the default one goes, with its inputs and values;
         # the unlock screen is a new one, so not even the passphrase dots stay.
         await self._replace_all(UnlockScreen(self.home, self.params, banner=self.banner))
+        if self.notice:
+            self.notify(self.notice, title="Demo", timeout=3600)
 
-    def _close_profile(self) -> None:
+    def _close_profile(self, *, save: bool = True) -> None:
         self.clear_notifications()
+        # Whatever was typed last reaches the store before it closes (drafts
+        # autosave after a short pause; a lock must not lose that pause). A
+        # panic wipe skips this: every moment counts and the data goes anyway.
+        for screen in self.screen_stack if save else ():
+            flush = getattr(screen, "flush", None)
+            if callable(flush):
+                try:
+                    flush()
+                except FieldkitError:
+                    pass  # the draft keeps its last saved state; locking goes on
         if self.profile is not None:
             self.workers.cancel_all()
             self.profile.close()
@@ -162,15 +173,6 @@ class FieldkitApp(App[int]):
             return
         self.push_screen(screen)
 
-    def push_named_screen(self, module: str, name: str, *args: object, **kwargs: object) -> None:
-        """Push ``fieldkit.tui.screens.<module>.<name>(*args, **kwargs)``, imported on first use.
-
-        Kept for callers that name a screen rather than import it; every screen
-        it names ships with the app, so a failed import is a bug, not a notice.
-        """
-        factory = getattr(importlib.import_module(f"fieldkit.tui.screens.{module}"), name)
-        self.open_screen(lambda: factory(*args, **kwargs))
-
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -182,7 +184,7 @@ class FieldkitApp(App[int]):
         from fieldkit.tui.screens.wipe import WipedScreen
         from fieldkit.wipe import wipe_profile
 
-        self._close_profile()
+        self._close_profile(save=False)
         try:
             wipe_profile(self.home)
         except FieldkitError as exc:

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fieldkit.dashboard import DateRange
 from fieldkit.profile import Profile
 from forms import location_label
 
@@ -52,7 +53,7 @@ class CaseRow:
     delivered: bool
 
 
-def _where(flt: CaseFilter, has_facets: bool) -> tuple[str, list[Any]]:
+def _where(flt: CaseFilter) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     args: list[Any] = []
     if flt.form_id:
@@ -61,21 +62,17 @@ def _where(flt: CaseFilter, has_facets: bool) -> tuple[str, list[Any]]:
     if flt.status:
         clauses.append("r.status = ?")
         args.append(flt.status)
-    if has_facets:
-        # Dates are kept at the precision the witness gave ("2024-03"); a record
-        # is in range when its date, cut to that precision, could be.
-        if flt.date_from:
-            clauses.append("f.date >= substr(?, 1, length(f.date))")
-            args.append(flt.date_from)
-        if flt.date_to:
-            clauses.append("f.date <= substr(?, 1, length(f.date))")
-            args.append(flt.date_to)
-        if flt.state:
-            clauses.append("f.state = ?")
-            args.append(flt.state)
-        if flt.township:
-            clauses.append("f.township = ?")
-            args.append(flt.township)
+    # Dates are kept at the precision the witness gave ("2024-03"): the same
+    # range rule as the dashboard's.
+    dates, date_args = DateRange(flt.date_from, flt.date_to).conditions("f.date")
+    clauses += dates
+    args += date_args
+    if flt.state:
+        clauses.append("f.state = ?")
+        args.append(flt.state)
+    if flt.township:
+        clauses.append("f.township = ?")
+        args.append(flt.township)
     if flt.record_ids is not None:
         clauses.append("r.id IN (SELECT value FROM json_each(?))")
         args.append(json.dumps(list(flt.record_ids)))
@@ -95,16 +92,6 @@ class CaseSource:
     page_size: int = PAGE_SIZE
     _count: int | None = None
     _pages: OrderedDict[int, list[CaseRow]] = field(default_factory=OrderedDict)
-    _has_facets: bool | None = None
-
-    @property
-    def has_facets(self) -> bool:
-        if self._has_facets is None:
-            row = self.profile.store.query_one(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_facets'"
-            )
-            self._has_facets = row is not None
-        return self._has_facets
 
     def set_filter(self, flt: CaseFilter) -> None:
         self.filter = flt
@@ -115,14 +102,14 @@ class CaseSource:
         self._pages.clear()
 
     def _from(self, with_facets: bool) -> str:
-        if with_facets and self.has_facets:
+        if with_facets:
             return "FROM records r LEFT JOIN record_facets f ON f.record_id = r.id"
         return "FROM records r"
 
     def count(self) -> int:
         if self._count is None:
             joined = _needs_facets(self.filter)
-            where, args = _where(self.filter, self.has_facets)
+            where, args = _where(self.filter)
             row = self.profile.store.query_one(
                 f"SELECT count(*) {self._from(joined)}{where}", args
             )
@@ -134,10 +121,10 @@ class CaseSource:
         if cached is not None:
             self._pages.move_to_end(number)
             return cached
-        where, args = _where(self.filter, self.has_facets)
-        facets = "f.date, f.state, f.township" if self.has_facets else "NULL, NULL, NULL"
+        where, args = _where(self.filter)
         rows = self.profile.store.query(
-            f"SELECT r.id, r.form_id, r.status, r.created_at, {facets}, r.supersedes,"
+            "SELECT r.id, r.form_id, r.status, r.created_at, f.date, f.state, f.township,"
+            " r.supersedes,"
             f" r.delivered_at IS NOT NULL {self._from(True)}{where}"
             " ORDER BY r.id DESC LIMIT ? OFFSET ?",
             [*args, self.page_size, number * self.page_size],

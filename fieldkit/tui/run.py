@@ -7,10 +7,16 @@ from pathlib import Path
 from fieldkit.kdf import PRODUCT, KdfParams
 
 
-def run_app(home: Path, *, params: KdfParams = PRODUCT, banner: str | None = None) -> int:
+def run_app(
+    home: Path,
+    *,
+    params: KdfParams = PRODUCT,
+    banner: str | None = None,
+    notice: str | None = None,
+) -> int:
     from fieldkit.tui.app import FieldkitApp
 
-    app = FieldkitApp(home, params=params, banner=banner)
+    app = FieldkitApp(home, params=params, banner=banner, notice=notice)
     app.run()
     return int(app.return_code or 0)
 

@@ -70,6 +70,7 @@ class TrainingApp(FieldkitApp):
         params: KdfParams = PRODUCT,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("notice", f"Training sandbox. Passphrase: {SANDBOX_PASSPHRASE}")
         super().__init__(sandbox, params=params, banner=BANNER, **kwargs)
         self.real_home = home
         self.scenarios_dir = scenarios_dir

@@ -216,3 +216,45 @@ async def test_notice_shows_over_the_unlock_screen(home: Path) -> None:
         assert any("Demo passphrase" in n.message for n in app._notifications)
         await unlock(pilot)
         assert not app._notifications  # gone with the unlock screen's contents
+
+
+@pytest.mark.parametrize("how", ["ctrl+l", "idle"])
+async def test_locking_saves_what_was_just_typed(home: Path, how: str) -> None:
+    """Drafts autosave after a short pause; locking inside that pause loses nothing."""
+    from fieldkit import records
+    from fieldkit.tui.screens.entry import EntryScreen
+    from tests.tui.test_entry_support import fill
+
+    clock = FakeClock()
+    app = make_app(home, clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await unlock(pilot)
+        assert app.profile is not None
+        app.push_screen(EntryScreen(app.profile, form_id="incident"))
+        await pilot.pause()
+        await fill(pilot, "incident_title", "Typed just before the lock")
+        if how == "ctrl+l":
+            await pilot.press("ctrl+l")
+        else:
+            clock.now += 6 * 60
+            assert app.check_auto_lock()
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+    with Profile.open(home, PASS, params=TESTING) as profile:
+        drafts = records.list_records(profile, status="draft")
+        assert len(drafts) == 1
+        answers = records.get_record(profile, drafts[0].id).answers or {}
+        assert answers["incident_title"] == "Typed just before the lock"
+
+
+async def test_demo_notice_shows_on_every_unlock(home: Path) -> None:
+    app = FieldkitApp(home, params=TESTING, clock=FakeClock(), idle_check_seconds=None,
+                      notice="Demo profile. Passphrase: x")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Demo profile. Passphrase: x"]
+        await unlock(pilot)
+        assert list(app._notifications) == []
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Demo profile. Passphrase: x"]

@@ -214,3 +214,28 @@ def test_paging_reads_only_what_is_asked(tmp_path: Path) -> None:
         assert source.count() == 2
         assert [source.row(0).record_id, source.row(1).record_id] == [  # type: ignore[union-attr]
             "00000042", "00000007"]
+
+
+def test_date_range_keeps_the_precision_the_witness_gave(tmp_path: Path) -> None:
+    """A case on 2024-03-05 is inside 'to 2024-03'; a case in '2024-03' is inside
+    'from 2024-03-10' (the dashboard's rule, shared)."""
+    with Profile.create(tmp_path / "p", PASS, name="Ko Min", role="fieldworker",
+                        params=TESTING) as p:
+        day = library_example("incident")
+        month = dict(day, incident_date={"precision": "month", "value": "2024-03",
+                                         "around": False})
+        earlier = dict(day, incident_date={"precision": "day", "value": "2023-12-30",
+                                           "around": False})
+        for answers in (day, month, earlier):
+            records.seal_new(p, "incident", answers)
+        source = CaseSource(p)
+
+        def count(**bounds: str) -> int:
+            source.set_filter(CaseFilter(**bounds))  # type: ignore[arg-type]
+            return source.count()
+
+        assert count(date_to="2024-03") == 3
+        assert count(date_from="2024-03-10") == 1      # the month-only case
+        assert count(date_from="2024-03-05", date_to="2024-03-05") == 2
+        assert count(date_to="2023") == 1
+        assert count(date_from="2024") == 2

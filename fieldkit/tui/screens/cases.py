@@ -18,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Input, Select, Static
 
+from fieldkit.dashboard import DateRange
 from fieldkit.errors import FieldkitError
 from fieldkit.profile import Profile
 from fieldkit.tui.case_query import (
@@ -320,10 +321,17 @@ class CasesScreen(Screen[None]):
                     "Dates: type a year (2024), a month (2024-03) or a day (2024-03-05)."
                 )
                 return
-            if event.input.id == "filter-from":
-                self._set(date_from=value)
-            else:
-                self._set(date_to=value)
+            current = self.source.filter
+            start, end = (
+                (value, current.date_to) if event.input.id == "filter-from"
+                else (current.date_from, value)
+            )
+            try:
+                DateRange(start, end)
+            except FieldkitError as exc:
+                self.query_one("#case-status", Static).update(f"{exc.message} {exc.hint or ''}")
+                return
+            self._set(date_from=start, date_to=end)
             self.query_one(CaseTable).focus()
 
     def run_search(self, query: str) -> None:

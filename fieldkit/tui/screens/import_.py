@@ -187,7 +187,9 @@ class ImportScreen(Screen[None]):
         self.query_one("#import-summary", Static).update(text)
 
     def action_fieldworkers(self) -> None:
-        self.fk_app.push_named_screen("peers_cases", "FieldworkersScreen", self.profile)
+        from fieldkit.tui.screens.peers_cases import FieldworkersScreen
+
+        self.fk_app.open_screen(lambda: FieldworkersScreen(self.profile))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -217,9 +217,11 @@ class FieldworkerCasesScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.fk_app.push_named_screen("record_view", "RecordScreen", self.profile,
-                                          event.row_key.value)
+        record_id = event.row_key.value
+        if record_id is not None:
+            from fieldkit.tui.screens.record_view import RecordScreen
+
+            self.fk_app.open_screen(lambda: RecordScreen(self.profile, record_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()
