@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass
 
 from fieldkit.exchange.errors import RecordRejected
 
 ENVELOPE_FORMAT = "fieldkit-sealed/1"
-_KEYS = frozenset({"canonical", "format", "hash", "signature"})
 _FORM_PATH = re.compile(r"forms/(.+)@(0|[1-9][0-9]*)\.json")
 _RECORD_PATH = re.compile(r"records/([0-9a-f-]{36})\.json")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -69,16 +66,13 @@ def envelope_bytes(canonical: bytes, digest: bytes, signature: bytes) -> bytes:
     )
 
 
-def _b64(value: object, record_id: str) -> bytes:
-    if not isinstance(value, str):
-        raise _bad(record_id)
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise _bad(record_id) from None
-    if base64.b64encode(raw).decode("ascii") != value:
-        raise _bad(record_id)
-    return raw
+# The one encoding envelope_bytes writes. Matching it is the strict parse: any
+# other spelling of the same JSON (spaces, escapes, key order) fails to match.
+_ENVELOPE = re.compile(
+    rb'\{"canonical":"([A-Za-z0-9+/]*={0,2})","format":"'
+    + re.escape(ENVELOPE_FORMAT.encode("ascii"))
+    + rb'","hash":"([0-9a-f]{64})","signature":"([A-Za-z0-9+/]*={0,2})"\}'
+)
 
 
 def _bad(record_id: str) -> RecordRejected:
@@ -87,19 +81,19 @@ def _bad(record_id: str) -> RecordRejected:
 
 def parse_envelope(data: bytes, record_id: str) -> Envelope:
     """Parse one record entry strictly (one encoding only); raise RecordRejected."""
+    match = _ENVELOPE.fullmatch(data)
+    if match is None:
+        raise _bad(record_id)
     try:
-        body = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+        canonical, digest, signature = match.groups()
+        envelope = Envelope(
+            base64.b64decode(canonical, validate=True), binascii.unhexlify(digest),
+            base64.b64decode(signature, validate=True),
+        )
+    except (binascii.Error, ValueError):
         raise _bad(record_id) from None
-    if not isinstance(body, dict) or set(body) != _KEYS or body["format"] != ENVELOPE_FORMAT:
-        raise _bad(record_id)
-    digest = body["hash"]
-    if not isinstance(digest, str) or not _HEX64.fullmatch(digest):
-        raise _bad(record_id)
-    envelope = Envelope(
-        _b64(body["canonical"], record_id), bytes.fromhex(digest),
-        _b64(body["signature"], record_id),
-    )
+    # Base64 has spellings that decode alike (stray padding bits): only the one
+    # we write is accepted.
     if envelope_bytes(envelope.canonical, envelope.hash, envelope.signature) != data:
         raise _bad(record_id)
     return envelope
