@@ -16,6 +16,7 @@ from forms import library_example, library_forms
 # Printed on purpose: the demo holds only fictional cases.
 DEMO_PASSPHRASE = "demo passphrase for training only"
 DEMO_NAME = "Demo fieldworker"
+COORDINATOR_NAME = "Demo coordinator"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,15 @@ class DemoProfile:
     home: Path
     created: bool
     cases: int
+
+    @property
+    def coordinator(self) -> Path:
+        return coordinator_home(self.home)
+
+
+def coordinator_home(home: Path) -> Path:
+    """The demo coordinator's profile, inside the demo fieldworker's folder."""
+    return Path(home) / "coordinator"
 
 
 def default_demo_home() -> Path:
@@ -51,10 +61,19 @@ def fill_demo(profile: Profile) -> int:
 
 
 def create_demo(home: Path, passphrase: str, *, params: KdfParams = PRODUCT) -> DemoProfile:
-    """Create the demo profile in ``home`` unless a profile is already there."""
+    """Create the demo in ``home`` unless a profile is already there.
+
+    A fieldworker with sample cases, and a coordinator (in ``home/coordinator``,
+    same passphrase) that each trusts, so that export, import, receipts and the
+    dashboard can all be tried without setting up a second device.
+    """
     if ProfilePaths(home).database.exists():
         return DemoProfile(home, False, 0)
     with Profile.create(home, passphrase, name=DEMO_NAME, role="fieldworker",
-                        params=params) as profile:
-        cases = fill_demo(profile)
+                        params=params) as fieldworker:
+        cases = fill_demo(fieldworker)
+        with Profile.create(coordinator_home(home), passphrase, name=COORDINATOR_NAME,
+                            role="coordinator", params=params) as coordinator:
+            coordinator.trust(fieldworker.card_text(), fieldworker.fingerprint)
+            fieldworker.trust(coordinator.card_text(), coordinator.fingerprint)
     return DemoProfile(home, True, cases)

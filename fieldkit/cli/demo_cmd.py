@@ -32,6 +32,8 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     demo = create_demo(home, passphrase, params=ctx.params)
     if demo.created:
         ctx.out(f"Created a demo profile with {demo.cases} fictional cases in {home}")
+        ctx.out(f"and a demo coordinator that trusts it in {demo.coordinator}"
+                f" (open it with: fieldkit --home {demo.coordinator})")
     else:
         ctx.out(f"Using the profile already in {home}")
     shown = f"${PASSPHRASE_ENV}" if os.environ.get(PASSPHRASE_ENV) else repr(DEMO_PASSPHRASE)

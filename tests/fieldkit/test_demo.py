@@ -23,6 +23,9 @@ def test_demo_creates_once(cli, tmp_path: Path) -> None:  # type: ignore[no-unty
         assert statuses.count("draft") == 1
         assert statuses.count("sealed") == len(library_forms()) + 1
         assert any(s.supersedes for s in summaries)
+    with Profile.open(home / "coordinator", DEMO_PASSPHRASE, params=TESTING) as coordinator:
+        assert coordinator.role == "coordinator"
+        assert [p.role for p in coordinator.peers()] == ["fieldworker"]
     again = cli("demo", "--home", str(home), "--no-open", home=False, passphrase="")
     assert again.code == 0 and "already" in again.out
 
