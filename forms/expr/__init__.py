@@ -1,4 +1,4 @@
-"""The form expression language: an XLSForm subset, parsed and evaluated without eval().
+"""The form expression language: an XLSForm subset, parsed and evaluated by our own tree walker.
 
 See docs/expressions.md for the syntax, the functions and the None semantics.
 """

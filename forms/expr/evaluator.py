@@ -90,7 +90,7 @@ class _Evaluator:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def eval(self, expr: Expr) -> Value:
+    def eval(self, expr: Expr) -> Value:  # allowed: our tree walker, not Python's eval
         if isinstance(expr, Literal):
             return expr.value
         if isinstance(expr, FieldRef):
