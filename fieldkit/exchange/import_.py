@@ -14,14 +14,13 @@ rejected file is the caller's step (:mod:`fieldkit.exchange.quarantine`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from fieldkit import audit
 from fieldkit.attachments import store_blob
-from fieldkit.chain import GENESIS, RecordInvalid, verify_record
+from fieldkit.chain import GENESIS, RecordInvalid, verify_record_with_answers
 from fieldkit.clock import rfc3339
 from fieldkit.errors import FieldkitError
 from fieldkit.exchange.checks import CHECKS, passed_before_reader_error
@@ -36,9 +35,9 @@ from fieldkit.exchange.errors import (
 from fieldkit.exchange.wire import parse_envelope, parse_form_path, parse_record_path
 from fieldkit.formstore import FormConflict, ensure_form_installed
 from fieldkit.profile import Peer, Profile
-from fieldkit.search import index_record
+from fieldkit.records_batch import BatchWriter, IndexEntry, SealedRow, index_entry, write_sealed
 from fieldkit.store import Connection
-from forms import Form, FormError, facets, form_from_json, index_text, validate_answers
+from forms import Form, FormError, form_from_json, validate_answers
 from keys.errors import SignatureInvalid
 from keys.identity import PublicIdentity
 from sync.bundle import BundleEntry, BundleReader, ReadLimits
@@ -98,10 +97,45 @@ class _RecordsImport:
     blobs_expected: dict[str, int] = field(default_factory=dict)
     blobs_got: set[str] = field(default_factory=set)
     attachment_links: list[tuple[str, str, str, str]] = field(default_factory=list)
-    new_records: int = 0
-    duplicates: int = 0
+    added: int = 0
+    """Records verified and handed to the writer (new ones and ones already stored)."""
+    stored: set[str] = field(default_factory=set)
+    """Ids of the bundle's records this device already had (found by the writer)."""
+    writer: BatchWriter | None = None
+
+    @property
+    def new_records(self) -> int:
+        return self.added - len(self.stored)
+
+    @property
+    def duplicates(self) -> int:
+        return len(self.stored)
 
     # -- entries -------------------------------------------------------------------
+
+    def take_all(self, entries: Iterator[BundleEntry]) -> None:
+        """Take every entry; new records are written on a second thread as they come.
+
+        Verifying a record (signature, canonical form, answers) is Python work,
+        storing and indexing it is SQLite work: the writer overlaps the two.
+        Whatever fails, the writer is stopped before the transaction ends.
+        """
+        writer = self.writer = BatchWriter(self.conn, self._write,
+                                           name="fieldkit-import-writer")
+        try:
+            for entry in entries:
+                self.take(entry)
+        except BaseException:
+            writer.close(quiet=True)
+            raise
+        finally:
+            self.writer = None
+        writer.close()
+
+    def _own_connection(self) -> None:
+        """Wait for the writer before this thread uses the connection itself."""
+        if self.writer is not None:
+            self.writer.drain()
 
     def take(self, entry: BundleEntry) -> None:
         if entry.path.startswith("forms/"):
@@ -128,6 +162,7 @@ class _RecordsImport:
             raise ContentMismatch(
                 f"The form '{form_id}' version {version} inside this bundle is another form."
             )
+        self._own_connection()
         try:
             ensure_form_installed(self.conn, form, source="bundle", clock=self.profile.clock)
         except FormConflict:
@@ -141,6 +176,7 @@ class _RecordsImport:
     def _installed_form(self, form_id: str, version: int) -> Form | None:
         key = _form_cache_key(form_id, version)
         if key not in self.forms:
+            self._own_connection()
             row = self.conn.execute(
                 "SELECT definition FROM forms WHERE form_id = ? AND version = ?",
                 (form_id, version),
@@ -156,8 +192,8 @@ class _RecordsImport:
             raise ContentMismatch()
         envelope = parse_envelope(entry.read(), record_id)
         try:
-            sealed = verify_record(envelope.canonical, envelope.hash, envelope.signature,
-                                   self.sender)
+            sealed, answers_canonical = verify_record_with_answers(
+                envelope.canonical, envelope.hash, envelope.signature, self.sender)
         except SignatureInvalid:
             raise RecordRejected(
                 f"The author's signature on record {record_id} in this bundle is not valid."
@@ -189,35 +225,41 @@ class _RecordsImport:
         self.links[sealed.seq] = (sealed.prev, sealed.hash, record_id)
         for attachment in sealed.attachments:
             self.blobs_expected[attachment.sha256] = attachment.size
-        existing = self.conn.execute(
-            "SELECT hash FROM records WHERE id = ?", (record_id,)
-        ).fetchone()
-        if existing is not None:
-            if existing[0] is None or bytes(existing[0]) != sealed.hash:
-                raise ForkRefused(
-                    f"Record {record_id} in this bundle differs from the copy of it on this"
-                    " device."
-                )
-            self.duplicates += 1
-            return
-        self.conn.execute(
-            "INSERT INTO records (id, form_id, form_version, author, created_at, updated_at,"
-            " status, answers, seq, prev, hash, signature, canonical, supersedes, sealed_at,"
-            " origin) VALUES (?, ?, ?, ?, ?, ?, 'sealed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (record_id, sealed.form_id, sealed.form_version, sealed.author, sealed.created_at,
-             self.now, json.dumps(sealed.answers, ensure_ascii=False, sort_keys=True),
-             sealed.seq, sealed.prev, sealed.hash, sealed.signature, sealed.canonical,
-             sealed.supersedes, sealed.sealed_at, self.manifest.bundle_id),
-        )
-        for attachment in sealed.attachments:
             self.attachment_links.append(
                 (record_id, attachment.sha256, attachment.name, attachment.mime)
             )
-        title = " ".join(dict.fromkeys(form.title.values()))
-        text = index_text(form, result.answers, include_sensitive=self.search_sensitive)
-        index_record(self.conn, record_id, f"{title}\n{text}", form_id=form.id,
-                     facets=facets(form, result.answers))
-        self.new_records += 1
+        # The stored answers are the canonical answers, as sealing stores them.
+        row = (record_id, sealed.form_id, sealed.form_version, sealed.author,
+               sealed.created_at, self.now, answers_canonical.decode("utf-8"), sealed.seq,
+               sealed.prev, sealed.hash, sealed.signature, sealed.canonical,
+               sealed.supersedes, sealed.sealed_at, self.manifest.bundle_id)
+        text, found = index_entry(form, result.answers, include_sensitive=self.search_sensitive)
+        assert self.writer is not None  # take_all runs every entry
+        # Paths are unique in a manifest and each record's id is its path's, so
+        # no record comes twice; whether one is already stored, the writer asks.
+        self.writer.add(row, (record_id, text, form.id, found))
+        self.added += 1
+
+    def _write(self, conn: Connection, rows: list[SealedRow], entries: list[IndexEntry]
+               ) -> None:
+        """Write one chunk of verified records (on the writer thread), skipping those this
+        device already has; a stored copy that differs refuses the bundle."""
+        ids = [row[0] for row in rows]
+        existing = dict(conn.execute(
+            f"SELECT id, hash FROM records WHERE id IN ({', '.join('?' * len(ids))})", ids
+        ).fetchall())
+        if existing:
+            for row in rows:
+                if row[0] in existing and (existing[row[0]] is None
+                                           or bytes(existing[row[0]]) != row[9]):
+                    raise ForkRefused(
+                        f"Record {row[0]} in this bundle differs from the copy of it on this"
+                        " device."
+                    )
+            self.stored.update(existing)
+            rows = [row for row in rows if row[0] not in existing]
+            entries = [entry for entry in entries if entry[0] not in existing]
+        write_sealed(conn, rows, entries)
 
     def _attachment(self, entry: BundleEntry) -> None:
         sha256 = entry.path.removeprefix("attachments/")
@@ -227,6 +269,7 @@ class _RecordsImport:
                 if sha256 not in self.blobs_expected
                 else "An attachment in this bundle differs in size from what its record lists."
             )
+        self._own_connection()
         got, _size = store_blob(self.conn, _Chunks(entry.chunks()))
         if got != sha256:  # the reader checked the hash; this would be our own bug
             raise ContentMismatch()
@@ -266,7 +309,8 @@ class _RecordsImport:
         self.conn.executemany(
             "INSERT OR IGNORE INTO attachments (record_id, sha256, name, mime, added_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(*link, self.now) for link in self.attachment_links],
+            # A record already stored keeps the links it was stored with.
+            [(*link, self.now) for link in self.attachment_links if link[0] not in self.stored],
         )
 
     def check_chain(self) -> tuple[Gap, ...]:
@@ -387,8 +431,7 @@ def _import_records(
     with profile.store.transaction() as conn:
         state = _RecordsImport(profile, conn, manifest, reader.verified.sender,
                                profile.settings.search_sensitive, now)
-        for entry in reader.entries():
-            state.take(entry)
+        state.take_all(reader.entries())
         passed.append(CHECKS[4])
         state.check_range()
         state.check_attachments()
