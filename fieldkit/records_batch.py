@@ -123,10 +123,12 @@ class BatchWriter:
         """Stop the writer after its queued work; raise what it raised unless ``quiet``
         (the caller is failing: the queued work is skipped, it will be rolled back);
         otherwise what was added and not yet handed over is written first."""
-        if not quiet:
-            self.flush()
-        self._cancelled = quiet
-        self._jobs.put(None)
-        self._thread.join()
+        try:
+            if not quiet:
+                self.flush()
+        finally:  # the thread stops whatever happens
+            self._cancelled = quiet
+            self._jobs.put(None)
+            self._thread.join()
         if not quiet:
             self._check()
