@@ -217,6 +217,12 @@ def _plain(value: Any) -> bool:
     return True
 
 
+# One encoder for every call: json.dumps with options builds a new one each time.
+_SORTED_COMPACT = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
+
+
 def canonical_json(value: Any) -> bytes:
     """RFC 8785 bytes of ``value``.
 
@@ -228,10 +234,7 @@ def canonical_json(value: Any) -> bytes:
     """
     if _plain(value):
         try:
-            return json.dumps(
-                value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                allow_nan=False,
-            ).encode("utf-8")
+            return _SORTED_COMPACT.encode(value).encode("utf-8")
         except UnicodeEncodeError:
             pass  # a lone surrogate: let rfc8785 refuse it with its own error
     return rfc8785.dumps(value)
