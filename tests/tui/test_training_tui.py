@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from fieldkit import records
 from fieldkit.kdf import TESTING
+from fieldkit.profile import Profile
 from fieldkit.training.sandbox import BANNER, open_sandbox
 from fieldkit.training.scenario import builtin_scenarios
 from fieldkit.training.scoring import ScoreReport
@@ -112,3 +113,57 @@ async def test_list_shows_scenarios_and_fiction_note(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, WalkthroughScreen)
+
+
+async def test_coordinator_refuses_a_training_bundle_in_the_import_screen(
+    tmp_path: Path,
+) -> None:
+    """Even a bundle forced out of a training sandbox (export refuses to make one) is
+    refused by a coordinator that trusts the trainee's card; nothing is stored."""
+    from textual.widgets import Input
+
+    from fieldkit.exchange.export import _plan
+    from fieldkit.tui.app import FieldkitApp
+    from fieldkit.tui.screens.import_ import ImportScreen
+    from sync.bundle import write_bundle_file
+    from sync.manifest import ChainRange
+
+    coord_home = tmp_path / "co"
+    with Profile.create(coord_home, "coordinator passphrase", name="Desk",
+                        role="coordinator", params=TESTING) as coord, \
+            open_sandbox(tmp_path / "trainee", params=TESTING) as sandbox:
+        coord.trust(sandbox.card_text(), sandbox.fingerprint)
+        sandbox.trust(coord.card_text(), coord.fingerprint)
+        records.seal_new(sandbox, "incident", copy.deepcopy(SCENARIOS["airstrike_village"]
+                                                            .expected))
+        entries, *_ = _plan(sandbox, 0)
+        usb = tmp_path / "usb"
+        usb.mkdir()
+        forced = write_bundle_file(
+            usb, sender=sandbox.identity, sender_role="training",
+            recipients=[coord.identity.public], kind="records",
+            chain=ChainRange(author=sandbox.identity.public.fingerprint_digits,
+                             first_seq=1, last_seq=1, prev=None),
+            entries=entries,
+        ).path
+    app = FieldkitApp(coord_home, params=TESTING, idle_check_seconds=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.screen.query_one("#passphrase", Input).value = "coordinator passphrase"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.profile is not None:
+                break
+        assert app.profile is not None
+        app.push_screen(ImportScreen(app.profile, start=usb))
+        await settle(pilot)
+        app.screen.query_one("#import-path", Input).value = str(forced)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            results = str(app.screen.query_one("#import-results", Static).render())
+            if "rejected" in results:
+                break
+        assert f"{forced.name}: rejected: " in results
+        assert "training" in results.lower()
+        assert records.list_records(app.profile) == []
