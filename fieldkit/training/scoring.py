@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from fieldkit.training.scenario import Rule, Scenario, scenario_form
-from forms import Form, validate_answers
+from forms import Field, Form, location_label, validate_answers, vocabulary
 
 Verdict = Literal["correct", "partly", "wrong", "missing"]
 CREDIT: dict[Verdict, float] = {"correct": 1.0, "partly": 0.5, "wrong": 0.0, "missing": 0.0}
@@ -77,18 +77,57 @@ def _flat(values: list[Any]) -> list[Any]:
     return out
 
 
-def _show(values: list[Any]) -> str:
+def _target(form: Form, path: str) -> tuple[Field | None, str | None]:
+    """The form field a path ends in, and the key inside its answer (location.township)."""
+    found: Field | None = None
+    sub: str | None = None
+    for step in path.split("."):
+        name = step.split("[")[0]
+        try:
+            found, sub = form.field(name), None
+        except KeyError:
+            sub = name
+    return found, sub
+
+
+def _code_label(field: Field | None, sub: str | None, code: Any, lang: str) -> str:
+    """A trainee's word for a stored code: a place name, a term's label."""
+    if not isinstance(code, str) or field is None:
+        return str(code)
+    try:
+        if field.type == "location" and sub in ("state", "township", "village_tract"):
+            return location_label(code, lang)
+        if field.type == "consent" and sub == "scopes":
+            return vocabulary("consent_scopes").label(code, lang)
+        if field.type in ("select_one", "select_multiple"):
+            if isinstance(field.choices, str):
+                return vocabulary(field.choices).label(code, lang)
+            for choice in field.choices or []:
+                if choice.code == code:
+                    return choice.label.get(lang) or choice.label.get("en") or code
+    except KeyError:
+        pass
+    return code
+
+
+def _show(form: Form, path: str, values: list[Any], lang: str) -> str:
     if not values:
         return "(nothing)"
+    field, sub = _target(form, path)
     parts = []
     for value in values:
         if isinstance(value, dict) and "precision" in value:
             parts.append(str(value.get("value") or value.get("precision")))
         elif isinstance(value, list):
-            parts.append(", ".join(str(v) for v in value))
+            parts.append(", ".join(_code_label(field, sub, v, lang) for v in value))
         else:
-            parts.append(str(value))
+            parts.append(_code_label(field, sub, value, lang))
     return "; ".join(parts)
+
+
+def _count_text(values: list[Any]) -> str:
+    n = len(_flat(values))
+    return "1 entry" if n == 1 else f"{n} entries"
 
 
 def _date_text(value: Any) -> str | None:
@@ -181,8 +220,9 @@ def _guidance(scenario: Scenario, rule: Rule) -> dict[str, str]:
     return dict(scenario.guidance.get(key, {})) if key else {}
 
 
-def score(scenario: Scenario, answers: dict[str, Any]) -> ScoreReport:
-    """Score ``answers`` (as the trainee entered them) against ``scenario``."""
+def score(scenario: Scenario, answers: dict[str, Any], *, lang: str = "en") -> ScoreReport:
+    """Score ``answers`` (as the trainee entered them) against ``scenario``; expected and
+    given values are shown with their labels in ``lang``."""
     form = scenario_form(scenario)
     # Compare normalised answers, so that the same answer typed two ways (a
     # missing "around": false, an integer as text) scores the same.
@@ -198,9 +238,12 @@ def score(scenario: Scenario, answers: dict[str, Any]) -> ScoreReport:
             expected_text = "no names outside sensitive fields" if (
                 rule.method == "must_be_sensitive") else "no witness name in this text"
             given_text = "ok" if verdict == "correct" else "see guidance"
+        elif rule.method == "count":
+            expected_text = _count_text(shown_want)
+            given_text = _count_text(values_at(answers, rule.field))
         else:
-            expected_text = _show(shown_want)
-            given_text = _show(values_at(answers, rule.field))
+            expected_text = _show(form, rule.field, shown_want, lang)
+            given_text = _show(form, rule.field, values_at(answers, rule.field), lang)
         results.append(
             FieldResult(rule.field, verdict, expected_text, given_text,
                         _guidance(scenario, rule), rule.weight)

@@ -249,7 +249,7 @@ class WalkthroughScreen(EntryScreen):
         self._dirty = True if self.record_id is None else self._dirty
         if not self.save():
             return
-        report = score(self.scenario, self.current_answers())
+        report = score(self.scenario, self.current_answers(), lang=self.lang)
         self.app.push_screen(ResultScreen(self.scenario, report, lang=self.lang))
 
 
