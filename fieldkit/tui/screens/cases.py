@@ -13,7 +13,6 @@ from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Header, Input, Select, Static
@@ -30,11 +29,11 @@ from fieldkit.tui.case_query import (
     place_label,
 )
 from fieldkit.tui.keybar import KeyBar
+from fieldkit.tui.screens.base import AppScreen
 from fieldkit.tui.widgets.banner import banner
 from forms.locations import level_of
 
 if TYPE_CHECKING:
-    from fieldkit.tui.app import FieldkitApp
     from fieldkit.tui.screens.cases_filters import FilterPanel
     from fieldkit.tui.widgets.picker import ChoicePicker
 
@@ -165,7 +164,7 @@ class CaseTable(ScrollView, can_focus=True):
             self.post_message(self.Opened(row))
 
 
-class CasesScreen(Screen[None]):
+class CasesScreen(AppScreen[None]):
     """Filter by form, status, date range, state/region and township; search; open a case.
 
     The first paint holds only the table, a search box and a line saying which
@@ -187,14 +186,6 @@ class CasesScreen(Screen[None]):
         super().__init__()
         self.profile = profile
         self.source = CaseSource(profile)
-
-    @property
-    def fk_app(self) -> FieldkitApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def language(self) -> str:
-        return str(getattr(self.app, "language", "en"))
 
     def compose(self) -> ComposeResult:
         yield from banner(self.app)

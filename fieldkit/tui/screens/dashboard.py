@@ -9,18 +9,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual_plotext import PlotextPlot
 
 from fieldkit.dashboard import Counts, DateRange, dashboard_counts, parse_bound
 from fieldkit.errors import FieldkitError
 from fieldkit.profile import Profile
+from fieldkit.tui.screens.base import AppScreen
 from fieldkit.tui.widgets.banner import banner
 from forms import location_label, vocabulary
 
 if TYPE_CHECKING:
-    from fieldkit.tui.app import FieldkitApp
+    pass
 
 # (key, title); the key names the chart, the table and the list in Counts.
 CHARTS = (
@@ -80,7 +80,7 @@ def table_text(rows: list[tuple[str, int]]) -> str:
     return "\n".join(f"{n:>6}  {fit(label, LABEL_CELLS)}" for label, n in rows)
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(AppScreen[None]):
     """Counts of sealed cases, filterable by a date range; numbers shown beside each chart."""
 
     DEFAULT_CSS = """
@@ -105,14 +105,6 @@ class DashboardScreen(Screen[None]):
         self.author = author
         self.date_range = DateRange()
         self.counts: Counts | None = None
-
-    @property
-    def fk_app(self) -> FieldkitApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def language(self) -> str:
-        return str(getattr(self.app, "language", "en"))
 
     def compose(self) -> ComposeResult:
         yield from banner(self.app)

@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -24,10 +23,11 @@ from textual.widgets import (
 from fieldkit.errors import FieldkitError
 from fieldkit.exchange import ExportResult, NoCoordinator, TrainingProfile, export_bundle
 from fieldkit.profile import Peer, Profile
+from fieldkit.tui.screens.base import AppScreen
 from fieldkit.tui.widgets.banner import banner
 
 if TYPE_CHECKING:
-    from fieldkit.tui.app import FieldkitApp
+    pass
 
 
 def grouped(fingerprint: str) -> str:
@@ -52,7 +52,7 @@ def result_text(result: ExportResult | None, everything: bool) -> str:
     )
 
 
-class ExportScreen(Screen[None]):
+class ExportScreen(AppScreen[None]):
     """Choose recipients and a folder, export with a progress bar, then show the bundle's name."""
 
     DEFAULT_CSS = """
@@ -78,10 +78,6 @@ class ExportScreen(Screen[None]):
         self.coordinators: list[Peer] = profile.peers(role="coordinator")
         self.result: ExportResult | None = None
         self.running = False
-
-    @property
-    def fk_app(self) -> FieldkitApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def training(self) -> bool:

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from fieldkit.profile import Profile
 from fieldkit.status import last_export, profile_counts
 from fieldkit.tui.keybar import KeyBar
+from fieldkit.tui.screens.base import AppScreen
 from fieldkit.tui.widgets.banner import banner
 
 if TYPE_CHECKING:
-    from fieldkit.tui.app import FieldkitApp
+    pass
 
 
 def home_counts(profile: Profile) -> list[tuple[str, str]]:
@@ -44,7 +44,7 @@ f  cases by fieldworker
 w  panic wipe    ctrl+l  lock now    ctrl+t  English / Burmese    f1  help"""
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(AppScreen[None]):
     """Profile name, role, fingerprint, counts, and the keys to every other screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,10 +90,6 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-counts", Static).update("\n".join(lines))
 
     # -- navigation --------------------------------------------------------------
-
-    @property
-    def fk_app(self) -> FieldkitApp:
-        return self.app  # type: ignore[return-value]
 
     # Screens are imported when first opened: the app starts faster without them.
     def action_new_case(self) -> None:

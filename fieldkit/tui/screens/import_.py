@@ -9,17 +9,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Header, Input, ProgressBar, Static
 
 from fieldkit.errors import FieldkitError
 from fieldkit.exchange import FileOutcome, format_gaps, import_file
 from fieldkit.profile import Profile
+from fieldkit.tui.screens.base import AppScreen
 from fieldkit.tui.widgets.banner import banner
 from sync.bundle import BUNDLE_SUFFIX, PARTIAL_PREFIX
 
 if TYPE_CHECKING:
-    from fieldkit.tui.app import FieldkitApp
+    pass
 
 
 def bundle_files(path: Path) -> list[Path]:
@@ -60,7 +60,7 @@ def outcome_text(outcome: FileOutcome) -> str:
     return text
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(AppScreen[None]):
     """Choose files or a folder, import with progress, and list what happened to each file."""
 
     DEFAULT_CSS = """
@@ -85,10 +85,6 @@ class ImportScreen(Screen[None]):
         self.start = start if start is not None else Path.home()
         self.outcomes: list[FileOutcome] = []
         self.running = False
-
-    @property
-    def fk_app(self) -> FieldkitApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         coordinator = self.profile.role == "coordinator"

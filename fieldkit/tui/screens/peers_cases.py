@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from fieldkit.errors import FieldkitError
 from fieldkit.profile import Profile
+from fieldkit.tui.screens.base import AppScreen
 from fieldkit.tui.widgets.banner import banner
 from forms import location_label
 
 if TYPE_CHECKING:
-    from fieldkit.tui.app import FieldkitApp
+    pass
 
 PAGE_SIZE = 200
 
@@ -103,7 +103,7 @@ def _place(pcode: str | None, lang: str) -> str:
         return pcode
 
 
-class FieldworkersScreen(Screen[None]):
+class FieldworkersScreen(AppScreen[None]):
     """Every trusted fieldworker with the number of their cases here; enter lists them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
@@ -155,7 +155,7 @@ class FieldworkersScreen(Screen[None]):
         self.app.pop_screen()
 
 
-class FieldworkerCasesScreen(Screen[None]):
+class FieldworkerCasesScreen(AppScreen[None]):
     """One fieldworker's records here, a page at a time; enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -170,10 +170,6 @@ class FieldworkerCasesScreen(Screen[None]):
         self.fieldworker = fieldworker
         self.page = 0
         self.total = 0
-
-    @property
-    def fk_app(self) -> FieldkitApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield from banner(self.app)
