@@ -6,11 +6,12 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from fieldkit.errors import PassphraseError
+from fieldkit.errors import FieldkitError, PassphraseError
 from fieldkit.kdf import PRODUCT, KdfParams
 from fieldkit.locations import default_home
 from fieldkit.profile import Profile
@@ -106,6 +107,28 @@ class Context:
     def note(self, text: str) -> None:
         """A message for the person at the terminal, not for pipes."""
         print(text, file=self.stderr)
+
+    def check_files(
+        self, files: Sequence[str], kind: str, check: Callable[[str], str]
+    ) -> int:
+        """Run ``check`` on each file (it returns a summary or raises FieldkitError);
+        print ok/invalid per file and return the exit status (1 if any is invalid)."""
+        bad = 0
+        for name in files:
+            try:
+                summary = check(name)
+            except FieldkitError as exc:
+                bad += 1
+                self.out(f"{name}: invalid")
+                for line in str(exc).splitlines():
+                    self.out(f"  {line}")
+                continue
+            self.out(f"{name}: ok ({summary})")
+        if bad:
+            self.note(f"fieldkit: error: {bad} of {len(files)} {kind} files are invalid")
+            self.note("hint: fix the lines named above, then validate again")
+            return 1
+        return 0
 
     def confirm(self, prompt: str, expected: str = "yes") -> bool:
         """Ask on the terminal; False when there is none."""

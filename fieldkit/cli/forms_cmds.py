@@ -9,7 +9,7 @@ from typing import Any
 from fieldkit.cli.context import Context
 from fieldkit.formstore import install_form, list_forms
 from fieldkit.locations import ProfilePaths
-from forms import FormError, load_form_file
+from forms import load_form_file
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -56,22 +56,11 @@ def cmd_forms_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_forms_validate(ctx: Context, args: argparse.Namespace) -> int:
-    bad = 0
-    for name in args.files:
-        try:
-            form = load_form_file(name)
-        except FormError as exc:
-            bad += 1
-            ctx.out(f"{name}: invalid")
-            for line in str(exc).splitlines():
-                ctx.out(f"  {line}")
-            continue
-        ctx.out(f"{name}: ok ({form.id} version {form.version})")
-    if bad:
-        ctx.note(f"fieldkit: error: {bad} of {len(args.files)} form files are invalid")
-        ctx.note("hint: fix the lines named above, then validate again")
-        return 1
-    return 0
+    def check(name: str) -> str:
+        form = load_form_file(name)
+        return f"{form.id} version {form.version}"
+
+    return ctx.check_files(args.files, "form", check)
 
 
 def cmd_forms_install(ctx: Context, args: argparse.Namespace) -> int:

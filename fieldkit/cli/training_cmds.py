@@ -29,22 +29,12 @@ def register(sub: Any, common: Common) -> None:
 
 
 def cmd_training_validate(ctx: Context, args: argparse.Namespace) -> int:
-    bad = 0
-    for name in args.files:
-        try:
-            scenario = load_scenario_file(name)
-        except ScenarioError as exc:
-            bad += 1
-            ctx.out(f"{name}: invalid")
-            ctx.out(f"  {exc}")
-            continue
-        ctx.out(f"{name}: ok ({scenario.id}, form {scenario.form.id} v{scenario.form.version},"
-                f" {len(scenario.scoring)} scored fields)")
-    if bad:
-        ctx.note(f"fieldkit: error: {bad} of {len(args.files)} scenario files are invalid")
-        ctx.note("hint: fix the lines named above, then validate again")
-        return 1
-    return 0
+    def check(name: str) -> str:
+        scenario = load_scenario_file(name)
+        return (f"{scenario.id}, form {scenario.form.id} v{scenario.form.version},"
+                f" {len(scenario.scoring)} scored fields")
+
+    return ctx.check_files(args.files, "scenario", check)
 
 
 def cmd_training(ctx: Context, args: argparse.Namespace) -> int:

@@ -18,15 +18,8 @@ from fieldkit.attachments import AttachmentError, add_attachment, remove_attachm
 from fieldkit.errors import FieldkitError
 from fieldkit.profile import Profile
 from fieldkit.tui.screens.entry_common import report
+from fieldkit.tui.screens.entry_format import file_size
 from fieldkit.tui.widgets.banner import banner
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB"):
-        if n < 1024:
-            return f"{n} {unit}"
-        n //= 1024
-    return f"{n} GiB"
 
 
 class AttachmentsScreen(Screen[None]):
@@ -76,7 +69,7 @@ class AttachmentsScreen(Screen[None]):
         listing = self.query_one("#attach-list", OptionList)
         listing.clear_options()
         listing.add_options(
-            Option(f"{ref.name}  ·  {ref.mime}  ·  {_size(ref.size)}".replace("[", r"\["),
+            Option(f"{ref.name}  ·  {ref.mime}  ·  {file_size(ref.size)}".replace("[", r"\["),
                    id=ref.sha256)
             for ref in self.files
         )

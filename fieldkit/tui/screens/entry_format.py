@@ -138,3 +138,12 @@ def answer_lines(
 
     visit(form.fields, answers, "")
     return out
+
+
+def file_size(n: int) -> str:
+    """A file size a person reads at a glance: 512 B, 3 KiB, 12 MiB, 2 GiB."""
+    for unit in ("B", "KiB", "MiB"):
+        if n < 1024:
+            return f"{n} {unit}"
+        n //= 1024
+    return f"{n} GiB"

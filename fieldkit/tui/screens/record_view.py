@@ -15,7 +15,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.formstore import get_form
 from fieldkit.profile import Profile
 from fieldkit.tui.screens.entry_common import app_language, report
-from fieldkit.tui.screens.entry_format import answer_lines
+from fieldkit.tui.screens.entry_format import answer_lines, file_size
 from fieldkit.tui.widgets.banner import banner
 from fieldkit.tui.widgets.base import text_in
 
@@ -37,14 +37,6 @@ _WORDS = {
         "revealed": "အရေးကြီးသော အဖြေများကို ပြထားသည်။ ဖုံးရန် r ကို နှိပ်ပါ။",
     },
 }
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB"):
-        if n < 1024:
-            return f"{n} {unit}"
-        n //= 1024
-    return f"{n} GiB"
 
 
 class RecordScreen(Screen[None]):
@@ -130,7 +122,8 @@ class RecordScreen(Screen[None]):
         self.query_one("#record-answers", Static).update("\n".join(lines))
         self.query_one("#record-files-title", Static).update(w["files"])
         file_lines = [
-            f"  {a.name if self.revealed else '•••'}  {a.mime}  {_size(a.size)}  {a.sha256[:12]}"
+            f"  {a.name if self.revealed else '•••'}  {a.mime}  {file_size(a.size)}"
+            f"  {a.sha256[:12]}"
             for a in record.attachments
         ]
         self.query_one("#record-files", Static).update("\n".join(file_lines) or w["no_files"])
