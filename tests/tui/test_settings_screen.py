@@ -37,8 +37,12 @@ async def test_save_settings(tmp_path: Path) -> None:
         screen.query_one("#language", Select).value = "my"
         screen.query_one("#search-sensitive", Switch).value = True
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert str(screen.query_one("#settings-message", Static).render()) == "Saved."
+        message = screen.query_one("#settings-message", Static)
+        for _ in range(100):  # the search index is rebuilt in the background
+            await pilot.pause(0.02)
+            if "rebuilt" in str(message.render()):
+                break
+        assert str(message.render()) == "Saved. The search index was rebuilt for 0 records."
         assert app.profile is not None
         settings = app.profile.settings
         assert (settings.auto_lock_minutes, settings.language, settings.search_sensitive) == (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import ValidationError
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -82,6 +83,7 @@ class SettingsScreen(Screen[None]):
             return
         language = self.query_one("#language", Select).value
         sensitive = self.query_one("#search-sensitive", Switch).value
+        changed_search = sensitive != self.profile.settings.search_sensitive
         try:
             settings = self.profile.update_settings(
                 auto_lock_minutes=minutes, language=language, search_sensitive=sensitive
@@ -95,7 +97,26 @@ class SettingsScreen(Screen[None]):
             return
         fk: FieldkitApp = self.app  # type: ignore[assignment]
         fk.apply_settings(settings)
-        self._say("Saved.")
+        if changed_search:
+            # Records already stored must follow the setting too: a name that is
+            # no longer meant to be searchable must leave the index now.
+            self._say("Saved. Updating the search index…")
+            self._reindex()
+        else:
+            self._say("Saved.")
+
+    @work(thread=True, exclusive=True)
+    def _reindex(self) -> None:
+        from fieldkit.reindex import reindex
+
+        try:
+            count = reindex(self.profile)
+        except FieldkitError as exc:
+            self.app.call_from_thread(self._say, f"{exc.title}: {exc.message}")
+            return
+        self.app.call_from_thread(
+            self._say, f"Saved. The search index was rebuilt for {count} records."
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
