@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Literal
 
+from rich.text import Text
 from textual import events
 from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
@@ -194,6 +197,23 @@ class FieldkitApp(App[int]):
             screen = WipedScreen()
         # The screens go in the app's own loop: the caller may be one of them.
         self.call_later(self._replace_all, screen)
+
+    def _fatal_error(self) -> None:
+        """Textual's hook for an unhandled exception, replaced: its own prints a traceback
+        with local variables, which can hold a passphrase or a testimony, to the
+        terminal's scrollback (DESIGN section 2: no plaintext in crash output)."""
+        error = sys.exc_info()[1]
+        with contextlib.suppress(Exception):
+            self._close_profile()  # saves what was typed, then closes the store
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                f"fieldkit: error: internal error ({type(error).__name__}); the app closed\n"
+                "hint: your saved drafts and sealed records are in the store; open the app"
+                " again, and tell your coordinator what you were doing"
+            )
+        )
+        self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
         self._close_profile()

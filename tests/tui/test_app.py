@@ -258,3 +258,23 @@ async def test_demo_notice_shows_on_every_unlock(home: Path) -> None:
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["Demo profile. Passphrase: x"]
+
+
+async def test_a_crash_prints_no_traceback_or_locals(home: Path) -> None:
+    """An unhandled error closes the store and leaves one content-free line."""
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        profile = app.profile
+        assert profile is not None
+        secret = "Daw Secret Witness"  # a local the default handler would print
+        try:
+            raise RuntimeError(secret)
+        except RuntimeError:
+            app._fatal_error()
+        shown = " ".join(str(r) for r in app._exit_renderables)
+        app._exit_renderables.clear()
+        assert "internal error (RuntimeError)" in shown
+        assert secret not in shown
+        assert "Traceback" not in shown
+        assert not profile.store.is_open
