@@ -8,6 +8,8 @@ from typing import Any
 
 from forms.errors import FormError
 from forms.expr import Expr, ExpressionSyntaxError, parse, references
+from forms.expr.closures import Compiled as CompiledExpr
+from forms.expr.closures import compile_expr
 from forms.model import CONTAINER_TYPES, NO_ANSWER_TYPES, SELECT_TYPES, Field, Form, Label
 from forms.source import LineMap
 from forms.vocab import Vocabulary, vocabulary, vocabulary_ids
@@ -58,10 +60,29 @@ class Plan:
     index_labels: dict[str, tuple[str, ...]] | None = None
     """For selects: every term's distinct labels in NFC, for search text (filled on
     first use, for the whole vocabulary at once, so it says nothing of the answers)."""
+    spec: Any = None
+    """For repeats: validation's pre-digested view of ``flat`` (built on first use)."""
+    # The expressions above as closures (see forms.expr.closures), built once by bind().
+    relevant_fn: CompiledExpr | None = None
+    required_fn: CompiledExpr | None = None
+    constraint_fn: CompiledExpr | None = None
+    calculation_fn: CompiledExpr | None = None
+    choice_filter_fn: CompiledExpr | None = None
 
     def __post_init__(self) -> None:
         self.name = self.field.name
         self.type = self.field.type
+
+    def bind(self) -> None:
+        """Build the closures of the expressions (once they are all parsed)."""
+        def fn(expr: Expr | None) -> CompiledExpr | None:
+            return None if expr is None else compile_expr(expr)
+
+        self.relevant_fn = fn(self.relevant)
+        self.required_fn = None if isinstance(self.required, bool) else fn(self.required)
+        self.constraint_fn = fn(self.constraint)
+        self.calculation_fn = fn(self.calculation)
+        self.choice_filter_fn = fn(self.choice_filter)
 
 
 @dataclass(eq=False)
@@ -75,6 +96,10 @@ class Compiled:
     facet_date: tuple[str, ...] | None
     facet_location: tuple[str, ...] | None
     facet_violations: tuple[str, ...] | None
+    spec: Any = None
+    """Validation's pre-digested view of ``flat`` (built on first use)."""
+    index_steps: dict[bool, Any] = dataclass_field(default_factory=dict)
+    """forms.derive's plan for search text, with and without sensitive fields (on first use)."""
 
 
 class _Checker:
@@ -342,6 +367,7 @@ def _compile_field(
             plan.children = _compile_list(
                 checker, item.fields, child_where, child_loc, visible, hidden, plan.sensitive
             )
+    plan.bind()
     return plan
 
 

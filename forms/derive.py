@@ -28,24 +28,6 @@ class Facets:
     violation_types: tuple[str, ...]
 
 
-def _walk(plans: list[Plan], answers: Mapping[str, Any]) -> list[tuple[Plan, Any]]:
-    """Every (plan, answer) pair, descending into groups and repeat entries."""
-    out: list[tuple[Plan, Any]] = []
-    for plan in plans:
-        if plan.type == "group":
-            out.extend(_walk(plan.children, answers))
-            continue
-        value = answers.get(plan.name)
-        if value is None:
-            continue
-        out.append((plan, value))
-        if plan.type == "repeat" and isinstance(value, list):
-            for entry in value:
-                if isinstance(entry, Mapping):
-                    out.extend(_walk(plan.children, entry))
-    return out
-
-
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -76,41 +58,92 @@ def index_text(form: Form, answers: Mapping[str, Any], *, include_sensitive: boo
     The text is in NFC and holds each piece (a label, a line of text) once:
     repeating a piece would make the index bigger and slower, never find more.
     """
+    compiled = compiled_form(form)
+    steps = compiled.index_steps.get(include_sensitive)
+    if steps is None:
+        steps = compiled.index_steps[include_sensitive] = _index_steps(
+            compiled.plans, include_sensitive
+        )
     parts: dict[str, None] = {}
-    add = parts.setdefault
-    for plan, value in _walk(compiled_form(form).plans, answers):
+    _index(steps, answers, parts)
+    parts.pop("", None)
+    return "\n".join(parts)
+
+
+# What a field gives the search text (steps in form order, repeats nested).
+_TEXT, _ONE, _MULTIPLE, _LOCATION, _CONSENT, _REPEAT = (
+    "text", "select_one", "select_multiple", "location", "consent", "repeat"
+)
+_IndexStep = tuple[str, str, Any]
+
+
+def _index_steps(plans: list[Plan], include_sensitive: bool) -> list[_IndexStep]:
+    """The fields that can give search text, groups flattened, worked out once per form.
+
+    A sensitive field is left out with everything under it: its children are
+    sensitive too (compile passes sensitivity down).
+    """
+    steps: list[_IndexStep] = []
+    for plan in plans:
+        kind = plan.type
+        if kind == "group":
+            steps.extend(_index_steps(plan.children, include_sensitive))
+            continue
         if plan.sensitive and not include_sensitive:
             continue
-        kind = plan.type
-        if kind == "text":
+        if kind in (_ONE, _MULTIPLE):
+            # Each code's labels as a dict, so one update() adds them all in order.
+            labels = {code: dict.fromkeys(found) for code, found in _term_labels(plan).items()}
+            steps.append((kind, plan.name, labels))
+        elif kind == _REPEAT:
+            steps.append((kind, plan.name, _index_steps(plan.children, include_sensitive)))
+        elif kind in (_TEXT, _LOCATION, _CONSENT):
+            steps.append((kind, plan.name, None))
+    return steps
+
+
+def _index(steps: list[_IndexStep], answers: Mapping[str, Any], parts: dict[str, None]) -> None:
+    add = parts.setdefault
+    get = answers.get
+    for kind, name, extra in steps:
+        value = get(name)
+        if value is None:
+            continue
+        if kind == _TEXT:
             if isinstance(value, str):
                 add(_nfc(value))
-        elif kind == "select_one":
+        elif kind == _ONE:
             if isinstance(value, str):
-                for label in _term_labels(plan).get(value, ()):
-                    add(label)
-        elif kind == "select_multiple":
+                found = extra.get(value)
+                if found:
+                    parts.update(found)
+        elif kind == _MULTIPLE:
             if isinstance(value, list):
-                labels = _term_labels(plan)
                 for code in value:
                     if isinstance(code, str):
-                        for label in labels.get(code, ()):
-                            add(label)
-        elif kind == "location" and isinstance(value, Mapping):
-            for level in ("state", "township", "village_tract"):
-                code = value.get(level)
-                if isinstance(code, str) and locations.level_of(code):
-                    for lang in ("en", "my"):
-                        add(_nfc(locations.location_label(code, lang)))
-            if isinstance(value.get("village"), str):
-                add(_nfc(value["village"]))
-        elif kind == "consent" and isinstance(value, Mapping):
+                        found = extra.get(code)
+                        if found:
+                            parts.update(found)
+        elif kind == _REPEAT:
+            if isinstance(value, list):
+                for entry in value:
+                    if isinstance(entry, Mapping):
+                        _index(extra, entry, parts)
+        elif kind == _LOCATION:
+            if isinstance(value, Mapping):
+                for level in ("state", "township", "village_tract"):
+                    code = value.get(level)
+                    if isinstance(code, str) and locations.level_of(code):
+                        for lang in ("en", "my"):
+                            add(_nfc(locations.location_label(code, lang)))
+                if isinstance(value.get("village"), str):
+                    add(_nfc(value["village"]))
+        elif isinstance(value, Mapping):  # consent
             scopes = _consent_labels()
             for code in value.get("scopes") or []:
                 if isinstance(code, str):
                     for label in scopes.get(code, ()):
                         add(label)
-    return "\n".join(part for part in parts if part)
 
 
 def mask_sensitive(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:

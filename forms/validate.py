@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from forms.compile import Plan
-from forms.expr import Expr, ExpressionError, evaluate, truthy
+from forms.compile import Compiled, Plan
+from forms.expr import truthy
+from forms.expr.closures import Compiled as CompiledExpr
 from forms.messages import message
 from forms.model import Form
-from forms.values import Bad, ExprValue, parse_value, to_json
+from forms.values import Bad, ExprValue, Parser, parser_for, to_json
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,28 @@ class ValidationResult:
         return not self.errors
 
 
-_NO_ANSWER = frozenset({"note", "group", "calculate"})
 _ABSENT = object()
+# What the first pass does with a field: nothing (calculate), check that no
+# answer was given (note, group), count a repeat's entries, or parse a value.
+_SKIP, _NOTHING, _REPEAT, _VALUE = "skip", "nothing", "repeat", "value"
+_Spec = tuple[list[tuple[str, str, Any, Parser, Plan]], frozenset[str]]
+
+
+def _spec(flat: list[Plan], names: frozenset[str]) -> _Spec:
+    """One scope's first pass worked out once: each field's mode, default and parser."""
+    steps: list[tuple[str, str, Any, Parser, Plan]] = []
+    for plan in flat:
+        kind = plan.type
+        if kind == "calculate":
+            mode = _SKIP
+        elif kind in ("note", "group"):
+            mode = _NOTHING
+        elif kind == "repeat":
+            mode = _REPEAT
+        else:
+            mode = _VALUE
+        steps.append((mode, plan.name, plan.field.default, parser_for(kind), plan))
+    return steps, names
 
 
 class _Scope:
@@ -77,43 +98,51 @@ class _Run:
     def error(self, path: str, key: str, **params: Any) -> None:
         self.errors.append(AnswerError(path, message(key, self.lang, **params)))
 
-    def check(self, expr: Expr, scope: _Scope, current: ExprValue, path: str) -> bool | None:
+    def check(self, fn: CompiledExpr, scope: _Scope, current: ExprValue, path: str) -> bool | None:
         """Evaluate a condition; None (and an error) when the form's rule cannot run."""
         scope._current = current
         try:
-            return truthy(evaluate(expr, scope))
-        except ExpressionError:
+            value = fn(scope)
+        except Exception:
+            # A closure may raise anything where evaluate() raises ExpressionError.
             self.error(path, "expression_failed")
             return None
+        return truthy(value)
 
     def scope(
         self,
+        owner: Compiled | Plan,
         plans: list[Plan],
-        flat: list[Plan],
-        names: frozenset[str],
         raw: Mapping[str, Any],
         parent: _Scope | None,
         prefix: str,
     ) -> dict[str, Any]:
+        spec: _Spec | None = owner.spec
+        if spec is None:
+            spec = owner.spec = _spec(owner.flat, owner.flat_names)
+        steps, names = spec
         scope = _Scope(parent, self.today)
-        for key in raw:
-            if key not in names:
-                self.error(f"{prefix}{key}", "unknown_field")
+        if not names.issuperset(raw):
+            for key in raw:
+                if key not in names:
+                    self.error(f"{prefix}{key}", "unknown_field")
         parsed: dict[str, Any] = {}
         bad: dict[str, Bad] = {}
         values = scope.values
         today = self.today
+        get = raw.get
         # First pass: every answer typed, so expressions can see later answers too.
-        for plan in flat:
-            kind, name = plan.type, plan.name
-            if kind in _NO_ANSWER:
-                if kind != "calculate" and raw.get(name) is not None:
+        for mode, name, default, parser, plan in steps:
+            if mode is _SKIP:
+                continue
+            if mode is _NOTHING:
+                if get(name) is not None:
                     self.error(f"{prefix}{name}", "no_answer")
                 continue
-            value = raw.get(name, _ABSENT)
+            value = get(name, _ABSENT)
             if value is _ABSENT:
-                value = plan.field.default
-            if kind == "repeat":
+                value = default
+            if mode is _REPEAT:
                 if value is None:
                     value = []
                 if not isinstance(value, list):
@@ -125,7 +154,7 @@ class _Run:
             if value is None:
                 continue  # unanswered (parse_value's answer for None)
             try:
-                json_value, expr_value = parse_value(plan, value, today)
+                json_value, expr_value = parser(plan, value, today)
             except Bad as exc:
                 # Reported only if the field turns out to be relevant.
                 bad[name] = exc
@@ -148,60 +177,64 @@ class _Run:
         out: dict[str, Any],
         relevant: bool,
     ) -> None:
+        values = scope.values
         for plan in plans:
             name, kind = plan.name, plan.type
-            path = prefix + name
             here = relevant
-            if here and plan.relevant is not None:
-                here = self.check(plan.relevant, scope, scope.lookup(name), path) is True
+            if here and plan.relevant_fn is not None:
+                here = (
+                    self.check(plan.relevant_fn, scope, scope.lookup(name), prefix + name)
+                    is True
+                )
             if kind == "group":
                 self.fields(plan.children, raw, parsed, bad, scope, prefix, out, here)
                 continue
             if not here:
                 if raw.get(name) not in (None, [], "") and kind != "calculate":
-                    self.dropped.append(path)
-                scope.values[name] = None
+                    self.dropped.append(prefix + name)
+                values[name] = None
                 parsed.pop(name, None)
                 continue
             if kind == "note":
                 continue
             if kind == "calculate":
-                assert plan.calculation is not None
+                assert plan.calculation_fn is not None
                 scope._current = None
                 try:
-                    value = evaluate(plan.calculation, scope)
-                except ExpressionError:
-                    self.error(path, "expression_failed")
+                    value = plan.calculation_fn(scope)
+                except Exception:
+                    self.error(prefix + name, "expression_failed")
                     continue
-                scope.values[plan.name] = value
+                values[name] = value
                 if to_json(value) is not None:
-                    out[plan.name] = to_json(value)
+                    out[name] = to_json(value)
                 continue
             if bad:
                 problem = bad.get(name)
                 if problem is not None:
-                    self.error(path + problem.sub, problem.key, **problem.params)
+                    self.error(prefix + name + problem.sub, problem.key, **problem.params)
                     continue
             if kind == "repeat":
-                self.repeat(plan, parsed.get(name, []), scope, path, out)
+                self.repeat(plan, parsed.get(name, []), scope, prefix + name, out)
                 continue
             value = parsed.get(name)
             if value is None:
-                if not self.partial and self.required(plan, scope, path):
-                    self.error(path, "required")
+                if not self.partial and self.required(plan, scope, prefix + name):
+                    self.error(prefix + name, "required")
                 continue
-            if plan.choice_filter is not None:
-                self.filter_choices(plan, value, scope, path)
-            if plan.constraint is not None:
-                verdict = self.check(plan.constraint, scope, scope.values.get(name), path)
+            if plan.choice_filter_fn is not None:
+                self.filter_choices(plan, value, scope, prefix + name)
+            if plan.constraint_fn is not None:
+                path = prefix + name
+                verdict = self.check(plan.constraint_fn, scope, values.get(name), path)
                 if verdict is False:
                     self.constraint_error(plan, path)
             out[name] = value
 
     def required(self, plan: Plan, scope: _Scope, path: str) -> bool:
-        if isinstance(plan.required, bool):
-            return plan.required
-        return self.check(plan.required, scope, None, path) is True
+        if plan.required_fn is None:
+            return plan.required is True
+        return self.check(plan.required_fn, scope, None, path) is True
 
     def constraint_error(self, plan: Plan, path: str) -> None:
         text = plan.field.constraint_message
@@ -212,11 +245,11 @@ class _Run:
             self.error(path, "constraint")
 
     def filter_choices(self, plan: Plan, value: Any, scope: _Scope, path: str) -> None:
-        assert plan.choice_filter is not None
+        assert plan.choice_filter_fn is not None
         codes = value if isinstance(value, list) else [value]
         for index, code in enumerate(codes):
             where = f"{path}[{index}]" if isinstance(value, list) else path
-            if self.check(plan.choice_filter, scope, code, where) is False:
+            if self.check(plan.choice_filter_fn, scope, code, where) is False:
                 self.error(where, "filtered_choice")
 
     def repeat(
@@ -233,9 +266,7 @@ class _Run:
             if not isinstance(entry, Mapping):
                 self.error(where, "expected_object")
                 continue
-            results.append(
-                self.scope(plan.children, plan.flat, plan.flat_names, entry, scope, where + ".")
-            )
+            results.append(self.scope(plan, plan.children, entry, scope, where + "."))
         if results:
             out[plan.name] = results
 
@@ -261,5 +292,5 @@ def validate_answers(
     if not isinstance(answers, Mapping):
         run.error("", "expected_object")
         return ValidationResult({}, run.errors, run.dropped)
-    normalised = run.scope(compiled.plans, compiled.flat, compiled.flat_names, answers, None, "")
+    normalised = run.scope(compiled, compiled.plans, answers, None, "")
     return ValidationResult(normalised, run.errors, run.dropped)

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,17 @@ def parse_value(plan: Plan, raw: Any, today: dt.date) -> tuple[Any, ExprValue]:
         return None, None
     parser = _PARSERS[kind]
     return parser(plan, raw, today)
+
+
+Parser = Callable[[Plan, Any, dt.date], tuple[Any, ExprValue]]
+
+
+def parser_for(kind: str) -> Parser:
+    """The parser of one field type, for callers that bind it once per field.
+
+    Like :func:`parse_value` without its check for None (the caller skips None).
+    """
+    return _PARSERS.get(kind, parse_value)
 
 
 def _text(plan: Plan, raw: Any, today: dt.date) -> tuple[Any, ExprValue]:
