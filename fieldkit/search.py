@@ -1,22 +1,28 @@
 """Full-text search over records: an FTS5 trigram index plus a small facets table.
 
-What is indexed is decided by the caller (the records module passes the form's
-titles and ``forms.index_text`` of the answers, leaving sensitive fields out
-unless the profile's ``search_sensitive`` setting is on). Queries are never
-handed to FTS5's query language: every word the user typed becomes a quoted
-phrase, so quotes, ``AND``, ``*`` or parentheses are just characters to find.
+What is indexed is decided by the caller (the records module passes
+``forms.index_text`` of the answers, leaving sensitive fields out unless the
+profile's ``search_sensitive`` setting is on): free text, place names and one
+*key* per chosen term and per form (``forms.termkeys``). A word the user types
+is searched as text and, through the label catalogue of the store's forms, as
+the keys of every term whose label (in any language) contains it. Queries are
+never handed to FTS5's query language: every word becomes a quoted phrase, so
+quotes, ``AND``, ``*`` or parentheses are just characters to find.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from fieldkit.errors import UsageError
+from fieldkit.errors import FieldkitError, UsageError
+from forms import Form, LabelCatalogue, form_from_json, label_catalogue
+from forms.termkeys import KEY_CHARS
 
 if TYPE_CHECKING:
     from fieldkit.store import Connection, Store
@@ -217,8 +223,71 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def search(store: Store, query: str, *, limit: int = 50) -> list[SearchHit]:
-    """Records whose indexed text contains every term of ``query``, newest first."""
+# -- the label catalogue ---------------------------------------------------------------
+
+_KEYS = re.compile("[\ue000-\uf8ff]+")
+_CATALOGUES: dict[tuple[tuple[str, int], ...], LabelCatalogue] = {}
+_CATALOGUE_LOCK = threading.Lock()
+_MAX_CATALOGUES = 4  # a process opens one or two stores; bounded all the same
+
+
+def catalogue(store: Store) -> LabelCatalogue:
+    """The label catalogue of the forms installed in ``store`` (cached while they stay)."""
+    installed = tuple(
+        (str(r[0]), int(r[1]))
+        for r in store.query("SELECT form_id, version FROM forms ORDER BY form_id, version")
+    )
+    with _CATALOGUE_LOCK:
+        found = _CATALOGUES.get(installed)
+    if found is not None:
+        return found
+    forms: list[Form] = []
+    for form_id, version in installed:
+        row = store.query_one(
+            "SELECT definition FROM forms WHERE form_id = ? AND version = ?", (form_id, version)
+        )
+        if row is None:
+            continue
+        try:
+            forms.append(form_from_json(bytes(row[0]), source="installed form"))
+        except (ValueError, KeyError, TypeError, FieldkitError):
+            continue  # a damaged definition: its terms are found by nothing, as before
+    made = label_catalogue(forms)
+    with _CATALOGUE_LOCK:
+        if len(_CATALOGUES) >= _MAX_CATALOGUES:
+            _CATALOGUES.pop(next(iter(_CATALOGUES)))
+        _CATALOGUES[installed] = made
+    return made
+
+
+def render_keys(text: str, labels: LabelCatalogue, lang: str) -> str:
+    """``text`` with every whole key shown as its label; broken or unknown keys dropped."""
+    def label(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if len(run) != KEY_CHARS:
+            return ""  # a key cut by the snippet's edge
+        return labels.label(run, lang) or ""
+
+    return _KEYS.sub(label, text)
+
+
+# -- queries -----------------------------------------------------------------------------
+
+
+def _match_group(term: str, keys: list[str]) -> str:
+    """One term as FTS5 query text: the phrase, or the phrase or any of its keys."""
+    if not keys:
+        return fts_phrase(term)
+    return "(" + " OR ".join([fts_phrase(term), *(fts_phrase(k) for k in keys)]) + ")"
+
+
+def search(store: Store, query: str, *, limit: int = 50, lang: str = "en") -> list[SearchHit]:
+    """Records whose indexed text contains every term of ``query``, newest first.
+
+    A term is found in the free text or, through the catalogue, in the label
+    (any language) of a chosen term or of the form; snippets show labels in
+    ``lang``.
+    """
     if len(query) > MAX_QUERY_CHARS:
         raise UsageError(
             f"The search is longer than {MAX_QUERY_CHARS} characters.",
@@ -229,10 +298,21 @@ def search(store: Store, query: str, *, limit: int = 50) -> list[SearchHit]:
         raise UsageError("The search is empty.", hint="type a word, or part of one, to find")
     if limit < 1:
         raise UsageError("The result limit must be at least 1.")
+    labels = catalogue(store)
     long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM]
     short_terms = [t for t in terms if len(t) < MIN_TRIGRAM]
-    likes = "".join(" AND record_text.body LIKE ? ESCAPE '\\'" for _ in short_terms)
-    like_args = [_like_pattern(t) for t in short_terms]
+    likes = ""
+    like_args: list[object] = []
+    for term in short_terms:
+        keys = labels.keys_matching(term)
+        if keys:
+            # Keys are trigrams: the index finds them even for a one-letter word.
+            likes += (" AND (record_text.body LIKE ? ESCAPE '\\' OR record_text.rowid IN"
+                      " (SELECT rowid FROM record_text WHERE record_text MATCH ?))")
+            like_args += [_like_pattern(term), " OR ".join(fts_phrase(k) for k in keys)]
+        else:
+            likes += " AND record_text.body LIKE ? ESCAPE '\\'"
+            like_args.append(_like_pattern(term))
     if long_terms:
         # Newest first by rowid lets FTS5 stop after ``limit`` rows; ranking by
         # bm25 would score every match first, which is slow for common words.
@@ -243,11 +323,12 @@ def search(store: Store, query: str, *, limit: int = 50) -> list[SearchHit]:
             f" WHERE record_text MATCH ?{likes}"
             " ORDER BY record_text.rowid DESC LIMIT ?"
         )
-        match = " AND ".join(fts_phrase(t) for t in long_terms)
+        match = " AND ".join(_match_group(t, labels.keys_matching(t)) for t in long_terms)
         args = [HIGHLIGHT[0], HIGHLIGHT[1], ELLIPSIS, match, *like_args, limit]
         rows = store.query(sql, args)
         return [
-            SearchHit(r[0], r[1], r[2], r[3], _one_line(str(r[4]))) for r in rows
+            SearchHit(r[0], r[1], r[2], r[3], _one_line(render_keys(str(r[4]), labels, lang)))
+            for r in rows
         ]
     sql = (
         "SELECT f.record_id, f.form_id, f.date, f.township, record_text.body"
@@ -256,7 +337,8 @@ def search(store: Store, query: str, *, limit: int = 50) -> list[SearchHit]:
     )
     rows = store.query(sql, [*like_args, limit])
     return [
-        SearchHit(r[0], r[1], r[2], r[3], _one_line(_plain_snippet(str(r[4]), short_terms[0])))
+        SearchHit(r[0], r[1], r[2], r[3], _one_line(
+            _plain_snippet(render_keys(str(r[4]), labels, lang), short_terms[0])))
         for r in rows
     ]
 

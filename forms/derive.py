@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,13 @@ from forms import locations
 from forms.compile import Plan
 from forms.loader import compiled_form
 from forms.model import Form
+from forms.termkeys import (
+    FORM_NAMESPACE,
+    LabelCatalogue,
+    clean_text,
+    namespace_of,
+    term_key,
+)
 from forms.vocab import vocabulary
 
 MASK = "•••"
@@ -32,41 +39,31 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _term_labels(plan: Plan) -> dict[str, tuple[str, ...]]:
-    labels = plan.index_labels
-    if labels is None:
-        vocab = plan.vocabulary
-        terms = vocab.terms if vocab is not None else ()
-        labels = {t.code: tuple(dict.fromkeys(_nfc(x) for x in t.label.values())) for t in terms}
-        plan.index_labels = labels
-    return labels
-
-
 @functools.lru_cache(maxsize=1)
-def _consent_labels() -> dict[str, tuple[str, ...]]:
-    return {
-        t.code: tuple(dict.fromkeys(_nfc(x) for x in t.label.values()))
-        for t in vocabulary("consent_scopes").terms
-    }
+def _consent_keys() -> dict[str, str]:
+    return {t.code: term_key("consent_scopes", t.code) for t in vocabulary("consent_scopes").terms}
 
 
 def index_text(form: Form, answers: Mapping[str, Any], *, include_sensitive: bool) -> str:
-    """Text for full-text search: chosen terms in every language and the free text.
+    """Text for full-text search: the free text and place names, then the keys of the
+    form and of every chosen term (see :mod:`forms.termkeys`).
 
     Sensitive fields (and everything in a sensitive group) are left out unless
     ``include_sensitive``; coordinates and attachment digests never go in.
-    The text is in NFC and holds each piece (a label, a line of text) once:
+    The text is in NFC and holds each piece (a line of text, a key) once:
     repeating a piece would make the index bigger and slower, never find more.
     """
     compiled = compiled_form(form)
     steps = compiled.index_steps.get(include_sensitive)
     if steps is None:
         steps = compiled.index_steps[include_sensitive] = _index_steps(
-            compiled.plans, include_sensitive
+            form, compiled.plans, include_sensitive
         )
     parts: dict[str, None] = {}
-    _index(steps, answers, parts)
+    keys: dict[str, None] = {term_key(FORM_NAMESPACE, form.id): None}
+    _index(steps, answers, parts, keys)
     parts.pop("", None)
+    parts[" ".join(keys)] = None
     return "\n".join(parts)
 
 
@@ -77,7 +74,7 @@ _TEXT, _ONE, _MULTIPLE, _LOCATION, _CONSENT, _REPEAT = (
 _IndexStep = tuple[str, str, Any]
 
 
-def _index_steps(plans: list[Plan], include_sensitive: bool) -> list[_IndexStep]:
+def _index_steps(form: Form, plans: list[Plan], include_sensitive: bool) -> list[_IndexStep]:
     """The fields that can give search text, groups flattened, worked out once per form.
 
     A sensitive field is left out with everything under it: its children are
@@ -87,23 +84,26 @@ def _index_steps(plans: list[Plan], include_sensitive: bool) -> list[_IndexStep]
     for plan in plans:
         kind = plan.type
         if kind == "group":
-            steps.extend(_index_steps(plan.children, include_sensitive))
+            steps.extend(_index_steps(form, plan.children, include_sensitive))
             continue
         if plan.sensitive and not include_sensitive:
             continue
         if kind in (_ONE, _MULTIPLE):
-            # Each code's labels as a dict, so one update() adds them all in order.
-            labels = {code: dict.fromkeys(found) for code, found in _term_labels(plan).items()}
-            steps.append((kind, plan.name, labels))
+            namespace = namespace_of(form, plan)
+            if namespace is not None and plan.vocabulary is not None:
+                codes = {t.code: term_key(namespace, t.code) for t in plan.vocabulary.terms}
+                steps.append((kind, plan.name, codes))
         elif kind == _REPEAT:
-            steps.append((kind, plan.name, _index_steps(plan.children, include_sensitive)))
+            steps.append((kind, plan.name, _index_steps(form, plan.children, include_sensitive)))
         elif kind in (_TEXT, _LOCATION, _CONSENT):
             steps.append((kind, plan.name, None))
     return steps
 
 
-def _index(steps: list[_IndexStep], answers: Mapping[str, Any], parts: dict[str, None]) -> None:
+def _index(steps: list[_IndexStep], answers: Mapping[str, Any], parts: dict[str, None],
+           keys: dict[str, None]) -> None:
     add = parts.setdefault
+    add_key = keys.setdefault
     get = answers.get
     for kind, name, extra in steps:
         value = get(name)
@@ -111,24 +111,24 @@ def _index(steps: list[_IndexStep], answers: Mapping[str, Any], parts: dict[str,
             continue
         if kind == _TEXT:
             if isinstance(value, str):
-                add(_nfc(value))
+                add(clean_text(value))
         elif kind == _ONE:
             if isinstance(value, str):
-                found = extra.get(value)
-                if found:
-                    parts.update(found)
+                key = extra.get(value)
+                if key:
+                    add_key(key)
         elif kind == _MULTIPLE:
             if isinstance(value, list):
                 for code in value:
                     if isinstance(code, str):
-                        found = extra.get(code)
-                        if found:
-                            parts.update(found)
+                        key = extra.get(code)
+                        if key:
+                            add_key(key)
         elif kind == _REPEAT:
             if isinstance(value, list):
                 for entry in value:
                     if isinstance(entry, Mapping):
-                        _index(extra, entry, parts)
+                        _index(extra, entry, parts, keys)
         elif kind == _LOCATION:
             if isinstance(value, Mapping):
                 for level in ("state", "township", "village_tract"):
@@ -137,13 +137,33 @@ def _index(steps: list[_IndexStep], answers: Mapping[str, Any], parts: dict[str,
                         for lang in ("en", "my"):
                             add(_nfc(locations.location_label(code, lang)))
                 if isinstance(value.get("village"), str):
-                    add(_nfc(value["village"]))
+                    add(clean_text(value["village"]))
         elif isinstance(value, Mapping):  # consent
-            scopes = _consent_labels()
+            scopes = _consent_keys()
             for code in value.get("scopes") or []:
-                if isinstance(code, str):
-                    for label in scopes.get(code, ()):
-                        add(label)
+                if isinstance(code, str) and code in scopes:
+                    add_key(scopes[code])
+
+
+def label_catalogue(forms: Iterable[Form]) -> LabelCatalogue:
+    """The labels behind every key that records of ``forms`` can hold."""
+    catalogue = LabelCatalogue()
+    consent = vocabulary("consent_scopes")
+    for term in consent.terms:
+        catalogue.add(term_key("consent_scopes", term.code), term.label)
+    for form in forms:
+        catalogue.add_form(form, _flat_all(compiled_form(form).plans))
+    return catalogue
+
+
+def _flat_all(plans: list[Plan]) -> list[Plan]:
+    """Every plan, groups and repeats opened."""
+    out: list[Plan] = []
+    for plan in plans:
+        out.append(plan)
+        if plan.children:
+            out.extend(_flat_all(plan.children))
+    return out
 
 
 def mask_sensitive(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -62,7 +62,8 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
 def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     with ctx.open_profile() as profile:
-        hits = search(profile.store, query, limit=args.limit)
+        hits = search(profile.store, query, limit=args.limit,
+                      lang=profile.settings.language)
     if args.json:
         ctx.out_json([_hit_json(h) for h in hits])
         return 0

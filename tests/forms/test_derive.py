@@ -11,6 +11,7 @@ from forms import (
     library_example,
     library_form,
     mask_sensitive,
+    term_key,
     validate_answers,
 )
 
@@ -23,11 +24,15 @@ def _incident() -> dict[str, object]:
     return result.answers
 
 
-def test_index_text_has_both_languages_and_skips_sensitive() -> None:
+def test_index_text_has_keys_for_terms_and_skips_sensitive() -> None:
     form = library_form("incident")
     text = index_text(form, _incident(), include_sensitive=False)
-    assert "Airstrike" in text and "လေကြောင်းတိုက်ခိုက်မှု" in text
-    assert "Myinmu" in text and "မြင်းမူ" in text
+    # A chosen term is its key, not its labels; the labels live in the catalogue.
+    assert term_key("violation_types", "airstrike") in text.splitlines()[-1].split(" ")
+    assert term_key("form", "incident") in text.splitlines()[-1].split(" ")
+    assert "Airstrike" not in text.replace("Airstrike on a village", "")
+    assert "လေကြောင်းတိုက်ခိုက်မှု" not in text
+    assert "Myinmu" in text and "မြင်းမူ" in text  # place names stay text
     assert "Daw Example One" not in text
     assert "Daw Example One" in index_text(form, _incident(), include_sensitive=True)
 

@@ -30,7 +30,6 @@ from forms import (
     validate_answers,
 )
 from forms.compile import Plan
-from forms.derive import _consent_labels, _term_labels
 from forms.expr import (
     FUNCTIONS,
     Binary,
@@ -48,6 +47,8 @@ from forms.expr.closures import compile_expr
 from forms.expr.nodes import BINARY_PRECEDENCE
 from forms.loader import compiled_form
 from forms.model import Form
+from forms.termkeys import FORM_NAMESPACE, clean_text, namespace_of, term_key
+from forms.vocab import vocabulary
 
 TODAY = datetime.date(2024, 6, 15)
 IDS = [form.id for form in library_forms()]
@@ -243,21 +244,28 @@ def _reference_text(form: Form, answers: Mapping[str, Any], include_sensitive: b
     """index_text as first written: one walk over every (field, answer) pair."""
     nfc = lambda text: unicodedata.normalize("NFC", text)  # noqa: E731
     parts: dict[str, None] = {}
+    keys: dict[str, None] = {term_key(FORM_NAMESPACE, form.id): None}
     add = parts.setdefault
+
+    def add_key(plan: Plan, code: str) -> None:
+        namespace = namespace_of(form, plan)
+        if plan.vocabulary is not None and namespace is not None and any(
+            t.code == code for t in plan.vocabulary.terms
+        ):
+            keys.setdefault(term_key(namespace, code))
+
     for plan, value in _walk(compiled_form(form).plans, answers):
         if plan.sensitive and not include_sensitive:
             continue
         kind = plan.type
         if kind == "text" and isinstance(value, str):
-            add(nfc(value))
+            add(clean_text(value))
         elif kind == "select_one" and isinstance(value, str):
-            for label in _term_labels(plan).get(value, ()):
-                add(label)
+            add_key(plan, value)
         elif kind == "select_multiple" and isinstance(value, list):
             for code in value:
                 if isinstance(code, str):
-                    for label in _term_labels(plan).get(code, ()):
-                        add(label)
+                    add_key(plan, code)
         elif kind == "location" and isinstance(value, Mapping):
             for level in ("state", "township", "village_tract"):
                 code = value.get(level)
@@ -265,13 +273,13 @@ def _reference_text(form: Form, answers: Mapping[str, Any], include_sensitive: b
                     for lang in ("en", "my"):
                         add(nfc(locations.location_label(code, lang)))
             if isinstance(value.get("village"), str):
-                add(nfc(value["village"]))
+                add(clean_text(value["village"]))
         elif kind == "consent" and isinstance(value, Mapping):
+            scopes = {t.code for t in vocabulary("consent_scopes").terms}
             for code in value.get("scopes") or []:
-                if isinstance(code, str):
-                    for label in _consent_labels().get(code, ()):
-                        add(label)
-    return "\n".join(part for part in parts if part)
+                if isinstance(code, str) and code in scopes:
+                    keys.setdefault(term_key("consent_scopes", code))
+    return "\n".join([*(part for part in parts if part), " ".join(keys)])
 
 
 @pytest.mark.parametrize("form_id", IDS)

@@ -335,7 +335,7 @@ class CasesScreen(AppScreen[None]):
             self._set(record_ids=None)
             return
         try:
-            hits = search(self.profile.store, query, limit=SEARCH_LIMIT)
+            hits = search(self.profile.store, query, limit=SEARCH_LIMIT, lang=self.language)
         except FieldkitError as exc:
             self.fk_app.show_error(exc)
             return
