@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fieldkit import audit
 from fieldkit.attachments import add_attachment, open_attachment
 from fieldkit.clock import rfc3339, utc_now
+from fieldkit.formstore import ensure_form_installed
 from fieldkit.kdf import TESTING
 from fieldkit.locations import ProfilePaths, ensure_private_dir
 from fieldkit.migrations import migrate
@@ -42,7 +43,7 @@ from fieldkit.records import create_draft, seal_many, seal_new
 from fieldkit.search import index_record, search
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from forms import library_example
+from forms import library_example, library_form, term_key, vocabulary
 from keys.card import IdentityCard, format_card
 from keys.identity import Identity
 
@@ -155,16 +156,26 @@ class _Facets:
 
 def bench_search(make: Callable[[Path], Profile], home: Path, count: int,
                  rounds: int) -> dict[str, float]:
-    """Index ``count`` records directly (the same call sealing makes), then time queries."""
+    """Index ``count`` records directly (the same call sealing makes), then time queries.
+
+    Each entry is shaped as sealing writes it: free text, then the keys of the
+    form and of a few chosen terms; the form is installed, so queries expand
+    words through the label catalogue as they do for real records.
+    """
     rng = random.Random(2)
+    form = library_form(FORM)
+    term_keys = [term_key("violation_types", t.code) for t in vocabulary("violation_types").terms]
     with make(home) as profile:
+        with profile.store.transaction() as conn:
+            ensure_form_installed(conn, form)
         start = time.perf_counter()
         step = 10_000
         for base in range(0, count, step):
             with profile.store.transaction() as conn:
                 for i in range(base, min(count, base + step)):
+                    keys = " ".join([term_key("form", FORM), *rng.sample(term_keys, 3)])
                     index_record(
-                        conn, f"rec-{i:06d}", "Incident report\n" + narrative(rng, i),
+                        conn, f"rec-{i:06d}", f"{narrative(rng, i)}\n{keys}",
                         form_id=FORM,
                         facets=_Facets(f"2025-{1 + i % 12:02d}", "MMR005", "MMR005002",
                                        ("airstrike",)),
