@@ -39,6 +39,19 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=64)
+def _form_key(form_id: str) -> str:
+    return term_key(FORM_NAMESPACE, form_id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_lines(code: str) -> tuple[str, ...]:
+    """A place's names in both languages, NFC (a record names the same few places often)."""
+    if not locations.level_of(code):
+        return ()
+    return tuple(dict.fromkeys(_nfc(locations.location_label(code, lang)) for lang in ("en", "my")))
+
+
 @functools.lru_cache(maxsize=1)
 def _consent_keys() -> dict[str, str]:
     return {t.code: term_key("consent_scopes", t.code) for t in vocabulary("consent_scopes").terms}
@@ -60,7 +73,7 @@ def index_text(form: Form, answers: Mapping[str, Any], *, include_sensitive: boo
             form, compiled.plans, include_sensitive
         )
     parts: dict[str, None] = {}
-    keys: dict[str, None] = {term_key(FORM_NAMESPACE, form.id): None}
+    keys: dict[str, None] = {_form_key(form.id): None}
     _index(steps, answers, parts, keys)
     parts.pop("", None)
     parts[" ".join(keys)] = None
@@ -133,9 +146,9 @@ def _index(steps: list[_IndexStep], answers: Mapping[str, Any], parts: dict[str,
             if isinstance(value, Mapping):
                 for level in ("state", "township", "village_tract"):
                     code = value.get(level)
-                    if isinstance(code, str) and locations.level_of(code):
-                        for lang in ("en", "my"):
-                            add(_nfc(locations.location_label(code, lang)))
+                    if isinstance(code, str):
+                        for line in _place_lines(code):
+                            add(line)
                 if isinstance(value.get("village"), str):
                     add(clean_text(value["village"]))
         elif isinstance(value, Mapping):  # consent

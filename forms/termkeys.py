@@ -57,6 +57,8 @@ def is_key_char(char: str) -> bool:
 
 def clean_text(text: str) -> str:
     """``text`` in NFC with any private-use character replaced, so it can never read as a key."""
+    if text.isascii():
+        return text  # ASCII is NFC and holds no private-use character
     text = unicodedata.normalize("NFC", text)
     if text and max(text) >= "\ue000" and any(is_key_char(c) for c in text):
         text = text.translate(_PRIVATE)
