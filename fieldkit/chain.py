@@ -134,6 +134,83 @@ def canonical_answers(answers: Mapping[str, Any]) -> bytes:
 _ANSWERS_MEMBER = b'{"answers":'
 
 
+def record_envelope(
+    *,
+    record_id: str,
+    form_id: str,
+    form_version: int,
+    author: str,
+    created_at: str,
+    attachments: Iterable[SealedAttachment],
+    seq: int,
+    prev: bytes,
+    supersedes: str | None,
+    sealed_at: str,
+) -> bytes:
+    """The RFC 8785 bytes of a sealed record without its answers member.
+
+    This is what a store keeps in a sealed row's ``canonical`` column: the
+    answers are already in the ``answers`` column (as their canonical bytes),
+    and :func:`signed_bytes` puts the two together again.
+    """
+    envelope: dict[str, Any] = {
+        "format": FORMAT,
+        "id": record_id,
+        "form_id": form_id,
+        "form_version": form_version,
+        "author": author,
+        "created_at": created_at,
+        "attachments": [
+            {"sha256": a.sha256, "size": a.size, "mime": a.mime, "name": a.name}
+            for a in sorted(attachments, key=lambda a: a.sha256)
+        ],
+        "seq": seq,
+        "prev": prev.hex(),
+        "supersedes": supersedes,
+        "sealed_at": sealed_at,
+    }
+    try:
+        return canonical_json(envelope)
+    except (rfc8785.CanonicalizationError, ValueError, TypeError):
+        raise RecordInvalid(
+            "This record cannot be sealed: a field holds a value JSON cannot represent.",
+        ) from None
+
+
+def signed_bytes(answers: str | bytes | None, stored: bytes | None) -> bytes:
+    """The exact bytes a stored sealed record's hash and signature cover.
+
+    ``answers`` and ``stored`` are the row's ``answers`` and ``canonical``
+    columns. ``stored`` is either the envelope of :func:`record_envelope`
+    (rows written since the answers are stored once) or, in rows written
+    before, the whole signed bytes, recognised by their leading answers
+    member (an envelope never has one) and returned as they are. Nothing
+    here is trusted: the caller checks the result against the record's hash.
+    """
+    if stored is None:
+        raise _bad("its signed content is missing")
+    stored = bytes(stored)
+    if stored.startswith(_ANSWERS_MEMBER):
+        return stored
+    if answers is None:
+        raise _bad("its answers are missing")
+    if isinstance(answers, str):
+        try:
+            answers = answers.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _bad("its answers are not valid text") from None
+    return _ANSWERS_MEMBER + bytes(answers) + b"," + stored[1:]
+
+
+def stored_envelope(canonical: bytes, answers_canonical: bytes) -> bytes:
+    """What a store keeps of verified signed bytes ``canonical`` whose answers are
+    ``answers_canonical``: the envelope that :func:`signed_bytes` completes again."""
+    head = _ANSWERS_MEMBER + answers_canonical + b","
+    if not canonical.startswith(head):
+        raise _bad("it is not in canonical form")
+    return b"{" + canonical[len(head):]
+
+
 def canonical_record(
     *,
     record_id: str,
@@ -157,29 +234,12 @@ def canonical_record(
     """
     if answers_canonical is None:
         answers_canonical = canonical_answers(answers)
-    envelope: dict[str, Any] = {
-        "format": FORMAT,
-        "id": record_id,
-        "form_id": form_id,
-        "form_version": form_version,
-        "author": author,
-        "created_at": created_at,
-        "attachments": [
-            {"sha256": a.sha256, "size": a.size, "mime": a.mime, "name": a.name}
-            for a in sorted(attachments, key=lambda a: a.sha256)
-        ],
-        "seq": seq,
-        "prev": prev.hex(),
-        "supersedes": supersedes,
-        "sealed_at": sealed_at,
-    }
-    try:
-        rest = canonical_json(envelope)
-    except (rfc8785.CanonicalizationError, ValueError, TypeError):
-        raise RecordInvalid(
-            "This record cannot be sealed: a field holds a value JSON cannot represent.",
-        ) from None
-    return _ANSWERS_MEMBER + answers_canonical + b"," + rest[1:]
+    envelope = record_envelope(
+        record_id=record_id, form_id=form_id, form_version=form_version, author=author,
+        created_at=created_at, attachments=attachments, seq=seq, prev=prev,
+        supersedes=supersedes, sealed_at=sealed_at,
+    )
+    return signed_bytes(answers_canonical, envelope)
 
 
 _SAFE_INT = 2**53
@@ -397,7 +457,7 @@ def _check_row(row: tuple[Any, ...], author: PublicIdentity) -> tuple[int, bytes
                                seq=seq) from None
         return int(seq), bytes(prev), digest
     try:
-        sealed = verify_record(bytes(canonical), digest, signature, author)
+        sealed = verify_record(signed_bytes(answers, canonical), digest, signature, author)
     except (RecordInvalid, SignatureInvalid):
         raise EditedRecord(f"Sealed record {rid} was changed after sealing.", record_id=rid,
                            seq=seq) from None

@@ -25,9 +25,10 @@ from fieldkit.chain import (
     SealedAttachment,
     SealedRecord,
     canonical_answers,
-    canonical_record,
     check_chain,
+    record_envelope,
     sign_canonical,
+    signed_bytes,
     verify_record,
 )
 from fieldkit.clock import rfc3339
@@ -35,7 +36,13 @@ from fieldkit.errors import FieldkitError
 from fieldkit.formstore import ensure_form_installed, get_form
 from fieldkit.ids import uuid7
 from fieldkit.profile import Profile
-from fieldkit.records_batch import INSERT_SEALED, SEALED_ROW, BatchWriter, index_entry
+from fieldkit.records_batch import (
+    INSERT_SEALED,
+    SEALED_ROW,
+    BatchCache,
+    BatchWriter,
+    index_entry,
+)
 from fieldkit.search import index_record, unindex_record
 from fieldkit.store import Connection
 from forms import (
@@ -374,17 +381,19 @@ class _Session:
         answers_canonical = canonical_answers(answers)
         if len(answers_canonical) > MAX_ANSWERS_BYTES:
             raise _too_large()
-        canonical = canonical_record(
+        # The row keeps the answers once: the canonical column holds the rest of
+        # the signed bytes (the envelope), and signed_bytes joins the two again.
+        envelope = record_envelope(
             record_id=record_id, form_id=form.id, form_version=form.version,
-            author=self.author, created_at=created_at, answers=answers,
-            attachments=attachments, seq=seq, prev=prev, supersedes=supersedes,
-            sealed_at=sealed_at, answers_canonical=answers_canonical,
+            author=self.author, created_at=created_at, attachments=attachments, seq=seq,
+            prev=prev, supersedes=supersedes, sealed_at=sealed_at,
         )
+        canonical = signed_bytes(answers_canonical, envelope)
         digest, signature = sign_canonical(self.identity, canonical)
         text = answers_canonical.decode("utf-8")
         if insert:
             row = (record_id, form.id, form.version, self.author, created_at, sealed_at, text,
-                   seq, prev, digest, signature, canonical, supersedes, sealed_at, "local")
+                   seq, prev, digest, signature, envelope, supersedes, sealed_at, "local")
             if self.batch is not None:
                 index_text_, found = index_entry(form, answers,
                                                  include_sensitive=self.search_sensitive)
@@ -397,7 +406,7 @@ class _Session:
                 "UPDATE records SET status = 'sealed', answers = ?, seq = ?, prev = ?,"
                 " hash = ?, signature = ?, canonical = ?, sealed_at = ?, updated_at = ?"
                 " WHERE id = ? AND status = 'draft'",
-                (text, seq, prev, digest, signature, canonical, sealed_at, sealed_at,
+                (text, seq, prev, digest, signature, envelope, sealed_at, sealed_at,
                  record_id),
             )
             self.index(record_id, form, answers)
@@ -512,7 +521,7 @@ def seal_many(
     seal is; the audit log gets one ``seal`` entry for the batch (its count
     and seq range), since sealing a batch is one action.
     """
-    with profile.store.transaction() as conn:
+    with profile.store.transaction() as conn, BatchCache(conn):
         session = _Session(profile, conn)
         session.next_link()  # read the chain's head before the writer owns the connection
         out = []

@@ -32,6 +32,48 @@ INSERT_SEALED = (
 SEALED_ROW = "(?, ?, ?, ?, ?, ?, 'sealed', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
+BATCH_CACHE_KIB = 64 * 1024
+"""SQLite's page cache while a batch writes, in KiB (the store's default is 2 MiB)."""
+
+
+class BatchCache:
+    """A larger page cache for one batch write, and the previous size again afterwards.
+
+    Thousands of records touch the same records, facets and full-text index
+    pages over and over; with the default cache those pages are written out
+    and read back (decrypting them again) many times within one transaction.
+    The pages are only allocated as they are used and handed back once the
+    previous size is restored (on leaving the ``with`` block, whatever
+    happens, or earlier by :meth:`restore`), so the store's memory use is
+    unchanged otherwise. Only the thread that owns the connection calls it.
+    """
+
+    def __init__(self, conn: Connection, kib: int = BATCH_CACHE_KIB) -> None:
+        self._conn = conn
+        self._kib = int(kib)
+        self._previous: int | None = None
+
+    def __enter__(self) -> BatchCache:
+        self._previous = int(self._conn.execute("PRAGMA cache_size").fetchone()[0])
+        self._conn.execute(f"PRAGMA cache_size = {-self._kib}")
+        return self
+
+    def restore(self) -> None:
+        """Go back to the previous size now (streaming attachments needs no big cache)."""
+        if self._previous is not None:
+            previous, self._previous = self._previous, None
+            self._conn.execute(f"PRAGMA cache_size = {previous}")
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.restore()
+            return
+        try:  # the error on its way out matters more than the cache's size
+            self.restore()
+        except Exception:
+            self._previous = None
+
+
 def index_entry(form: Form, answers: Mapping[str, Any], *, include_sensitive: bool
                 ) -> tuple[str, Facets]:
     """A record's search text (in NFC) and facets."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from typing import BinaryIO, cast
 
 from fieldkit import audit
 from fieldkit.attachments import open_attachment
-from fieldkit.chain import GENESIS
+from fieldkit.chain import GENESIS, RecordInvalid, signed_bytes
 from fieldkit.clock import rfc3339
 from fieldkit.exchange.errors import ExchangeError, NoCoordinator, TrainingProfile, UnknownRecipient
 from fieldkit.exchange.sent import remember_sent
@@ -48,6 +49,16 @@ class ExportResult:
     recipients: tuple[str, ...]
     first_seq: int
     last_seq: int
+
+
+class DamagedRecord(ExchangeError):
+    """A sealed record on this device was changed after it was sealed."""
+
+    title = "Record damaged"
+    hint = (
+        "do not export until this is understood: run 'fieldkit record verify' and tell"
+        " your coordinator"
+    )
 
 
 class _Counting:
@@ -106,7 +117,8 @@ def _since(store: Store, recipients: Sequence[Peer]) -> int:
 
 def _record_entry(store: Store, record_id: str) -> bytes:
     row = store.query_one(
-        "SELECT canonical, hash, signature FROM records WHERE id = ? AND status = 'sealed'",
+        "SELECT answers, canonical, hash, signature FROM records"
+        " WHERE id = ? AND status = 'sealed'",
         (record_id,),
     )
     if row is None:
@@ -114,7 +126,26 @@ def _record_entry(store: Store, record_id: str) -> bytes:
             f"Record {record_id} changed while it was being exported.",
             hint="run the export again",
         )
-    return envelope_bytes(bytes(row[0]), bytes(row[1]), bytes(row[2]))
+    return _entry_bytes(record_id, *row)
+
+
+def _entry_bytes(record_id: str, answers: str | bytes | None, stored: bytes | None,
+                 digest: bytes, signature: bytes) -> bytes:
+    """A stored sealed record as a bundle entry: its signed bytes made whole again
+    (see :func:`signed_bytes`), refused if they no longer match its hash."""
+    digest = bytes(digest)
+    try:
+        signed = signed_bytes(answers, stored)
+    except RecordInvalid:
+        signed = b""
+    # A row edited underneath the app would make the coordinator refuse the
+    # whole bundle; saying so here names the record and keeps the bundle out.
+    if not hmac.compare_digest(hashlib.sha256(signed).digest(), digest):
+        raise DamagedRecord(
+            f"Sealed record {record_id} on this device no longer matches its signature,"
+            " so nothing was exported."
+        )
+    return envelope_bytes(signed, digest, bytes(signature))
 
 
 def _plan(profile: Profile, since: int) -> tuple[list[EntrySource], int, int, int, bytes, int]:
@@ -126,12 +157,12 @@ def _plan(profile: Profile, since: int) -> tuple[list[EntrySource], int, int, in
     first_seq = last_seq = 0
     first_prev = GENESIS
     rows = store.query(
-        "SELECT id, seq, prev, hash, signature, canonical, form_id, form_version FROM records"
-        " WHERE author = ? AND status = 'sealed' AND seq > ? ORDER BY seq",
+        "SELECT id, seq, prev, hash, signature, answers, canonical, form_id, form_version"
+        " FROM records WHERE author = ? AND status = 'sealed' AND seq > ? ORDER BY seq",
         (author, since),
     )
-    for record_id, seq, prev, digest, signature, canonical, form_id, version in rows:
-        data = envelope_bytes(bytes(canonical), bytes(digest), bytes(signature))
+    for record_id, seq, prev, digest, signature, answers, stored, form_id, version in rows:
+        data = _entry_bytes(record_id, answers, stored, digest, signature)
         # The bytes are made again when the writer reaches the entry, so a large
         # export does not hold every record in memory at once.
         records.append(EntrySource(

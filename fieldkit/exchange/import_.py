@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from fieldkit import audit
 from fieldkit.attachments import store_blob
-from fieldkit.chain import GENESIS, RecordInvalid, verify_record_with_answers
+from fieldkit.chain import GENESIS, RecordInvalid, stored_envelope, verify_record_with_answers
 from fieldkit.clock import rfc3339
 from fieldkit.errors import FieldkitError
 from fieldkit.exchange.checks import CHECKS, passed_before_reader_error
@@ -35,7 +35,14 @@ from fieldkit.exchange.errors import (
 from fieldkit.exchange.wire import parse_envelope, parse_form_path, parse_record_path
 from fieldkit.formstore import FormConflict, ensure_form_installed
 from fieldkit.profile import Peer, Profile
-from fieldkit.records_batch import BatchWriter, IndexEntry, SealedRow, index_entry, write_sealed
+from fieldkit.records_batch import (
+    BatchCache,
+    BatchWriter,
+    IndexEntry,
+    SealedRow,
+    index_entry,
+    write_sealed,
+)
 from fieldkit.store import Connection
 from forms import Form, FormError, form_from_json, validate_answers
 from keys.errors import SignatureInvalid
@@ -102,6 +109,7 @@ class _RecordsImport:
     stored: set[str] = field(default_factory=set)
     """Ids of the bundle's records this device already had (found by the writer)."""
     writer: BatchWriter | None = None
+    cache: BatchCache | None = None
 
     @property
     def new_records(self) -> int:
@@ -120,17 +128,20 @@ class _RecordsImport:
         storing and indexing it is SQLite work: the writer overlaps the two.
         Whatever fails, the writer is stopped before the transaction ends.
         """
-        writer = self.writer = BatchWriter(self.conn, self._write,
-                                           name="fieldkit-import-writer")
-        try:
-            for entry in entries:
-                self.take(entry)
-        except BaseException:
-            writer.close(quiet=True)
-            raise
-        finally:
-            self.writer = None
-        writer.close()
+        with BatchCache(self.conn) as cache:
+            self.cache = cache
+            writer = self.writer = BatchWriter(self.conn, self._write,
+                                               name="fieldkit-import-writer")
+            try:
+                for entry in entries:
+                    self.take(entry)
+            except BaseException:
+                writer.close(quiet=True)
+                raise
+            finally:
+                self.writer = None
+                self.cache = None
+            writer.close()
 
     def _own_connection(self) -> None:
         """Wait for the writer before this thread uses the connection itself."""
@@ -228,10 +239,12 @@ class _RecordsImport:
             self.attachment_links.append(
                 (record_id, attachment.sha256, attachment.name, attachment.mime)
             )
-        # The stored answers are the canonical answers, as sealing stores them.
+        # Stored as sealing stores a record: the canonical answers, and in the
+        # canonical column only the rest of the signed bytes.
         row = (record_id, sealed.form_id, sealed.form_version, sealed.author,
                sealed.created_at, self.now, answers_canonical.decode("utf-8"), sealed.seq,
-               sealed.prev, sealed.hash, sealed.signature, sealed.canonical,
+               sealed.prev, sealed.hash, sealed.signature,
+               stored_envelope(sealed.canonical, answers_canonical),
                sealed.supersedes, sealed.sealed_at, self.manifest.bundle_id)
         text, found = index_entry(form, result.answers, include_sensitive=self.search_sensitive)
         assert self.writer is not None  # take_all runs every entry
@@ -270,6 +283,10 @@ class _RecordsImport:
                 else "An attachment in this bundle differs in size from what its record lists."
             )
         self._own_connection()
+        if self.cache is not None:
+            # Attachments stream through in pieces and are never read back
+            # here: the default cache keeps their memory use bounded.
+            self.cache.restore()
         got, _size = store_blob(self.conn, _Chunks(entry.chunks()))
         if got != sha256:  # the reader checked the hash; this would be our own bug
             raise ContentMismatch()
