@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
 from forms.compile import Compiled, Plan
-from forms.expr import truthy
+from forms.expr import Current, Expr, references, truthy
 from forms.expr.closures import Compiled as CompiledExpr
+from forms.expr.nodes import Binary, Call, Unary
 from forms.messages import message
 from forms.model import Form
 from forms.values import Bad, ExprValue, Parser, parser_for, to_json
@@ -38,27 +40,8 @@ class ValidationResult:
 
 
 _ABSENT = object()
-# What the first pass does with a field: nothing (calculate), check that no
-# answer was given (note, group), count a repeat's entries, or parse a value.
-_SKIP, _NOTHING, _REPEAT, _VALUE = "skip", "nothing", "repeat", "value"
-_Spec = tuple[list[tuple[str, str, Any, Parser, Plan]], frozenset[str]]
-
-
-def _spec(flat: list[Plan], names: frozenset[str]) -> _Spec:
-    """One scope's first pass worked out once: each field's mode, default and parser."""
-    steps: list[tuple[str, str, Any, Parser, Plan]] = []
-    for plan in flat:
-        kind = plan.type
-        if kind == "calculate":
-            mode = _SKIP
-        elif kind in ("note", "group"):
-            mode = _NOTHING
-        elif kind == "repeat":
-            mode = _REPEAT
-        else:
-            mode = _VALUE
-        steps.append((mode, plan.name, plan.field.default, parser_for(kind), plan))
-    return steps, names
+_NOT_GIVEN: tuple[Any, ...] = (None, [], "")  # answers that are not reported as dropped
+_EXPRESSIONS = ("relevant", "required", "constraint", "calculation", "choice_filter")
 
 
 class _Scope:
@@ -87,6 +70,26 @@ class _Scope:
         return self._today
 
 
+# One field of a single-pass scope: (run, scope, its values, raw.get, out, path prefix).
+_Step = Callable[["_Run", _Scope, dict[str, ExprValue], Callable[..., Any], dict[str, Any], str],
+                 None]
+# What the two-pass walk's first pass does with a field: nothing (calculate), check
+# that no answer was given (note, group), count a repeat's entries, or parse a value.
+_SKIP, _NOTHING, _REPEAT, _VALUE = "skip", "nothing", "repeat", "value"
+
+
+@dataclass(eq=False)
+class _Spec:
+    """One scope worked out once: its names and either single-pass steps or the two-pass plan."""
+
+    names: frozenset[str]
+    silent: tuple[str, ...]
+    """Notes and groups: an answer to one is an error (reported before all others)."""
+    steps: list[_Step] | None
+    """None when an expression looks ahead in the scope: then the two passes below run."""
+    first: list[tuple[str, str, Any, Parser, Plan]]
+
+
 class _Run:
     def __init__(self, lang: str, today: dt.date, partial: bool) -> None:
         self.lang = lang
@@ -109,30 +112,94 @@ class _Run:
             return None
         return truthy(value)
 
+    def test(self, fn: CompiledExpr, scope: _Scope, current: ExprValue, prefix: str,
+             name: str) -> bool | None:
+        """:meth:`check` with the path put together only if it is needed."""
+        scope._current = current
+        try:
+            value = fn(scope)
+        except Exception:
+            self.error(prefix + name, "expression_failed")
+            return None
+        if value is True or value is False:
+            return value
+        return truthy(value)
+
     def scope(
-        self,
-        owner: Compiled | Plan,
-        plans: list[Plan],
-        raw: Mapping[str, Any],
-        parent: _Scope | None,
-        prefix: str,
+        self, owner: Compiled | Plan, raw: Mapping[str, Any], parent: _Scope | None, prefix: str
     ) -> dict[str, Any]:
-        spec: _Spec | None = owner.spec
-        if spec is None:
-            spec = owner.spec = _spec(owner.flat, owner.flat_names)
-        steps, names = spec
+        spec: _Spec = owner.spec
         scope = _Scope(parent, self.today)
+        names = spec.names
         if not names.issuperset(raw):
             for key in raw:
                 if key not in names:
                     self.error(f"{prefix}{key}", "unknown_field")
+        get = raw.get
+        out: dict[str, Any] = {}
+        steps = spec.steps
+        if steps is None:
+            self.two_pass(owner, spec, raw, scope, prefix, out)
+            return out
+        for name in spec.silent:
+            if get(name) is not None:
+                self.error(prefix + name, "no_answer")
+        values = scope.values
+        for step in steps:
+            step(self, scope, values, get, out, prefix)
+        return out
+
+    def repeat(
+        self, plan: Plan, entries: list[Any], scope: _Scope, path: str, out: dict[str, Any]
+    ) -> None:
+        field = plan.field
+        if len(entries) < field.min_repeat and not self.partial:
+            self.error(path, "too_few", count=field.min_repeat)
+        if field.max_repeat is not None and len(entries) > field.max_repeat:
+            self.error(path, "too_many", count=field.max_repeat)
+        results: list[dict[str, Any]] = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, Mapping):
+                self.error(f"{path}[{index}]", "expected_object")
+                continue
+            results.append(self.scope(plan, entry, scope, f"{path}[{index}]."))
+        if results:
+            out[plan.name] = results
+
+    def constraint_error(self, plan: Plan, path: str) -> None:
+        text = plan.field.constraint_message
+        if text:
+            chosen = text.get(self.lang) or text.get("en") or next(iter(text.values()))
+            self.errors.append(AnswerError(path, chosen))
+        else:
+            self.error(path, "constraint")
+
+    def filter_choices(self, plan: Plan, value: Any, scope: _Scope, path: str) -> None:
+        assert plan.choice_filter_fn is not None
+        codes = value if isinstance(value, list) else [value]
+        for index, code in enumerate(codes):
+            where = f"{path}[{index}]" if isinstance(value, list) else path
+            if self.check(plan.choice_filter_fn, scope, code, where) is False:
+                self.error(where, "filtered_choice")
+
+    # -- two passes, for scopes whose expressions look at later answers ------------------
+
+    def two_pass(
+        self,
+        owner: Compiled | Plan,
+        spec: _Spec,
+        raw: Mapping[str, Any],
+        scope: _Scope,
+        prefix: str,
+        out: dict[str, Any],
+    ) -> None:
         parsed: dict[str, Any] = {}
         bad: dict[str, Bad] = {}
         values = scope.values
         today = self.today
         get = raw.get
         # First pass: every answer typed, so expressions can see later answers too.
-        for mode, name, default, parser, plan in steps:
+        for mode, name, default, parser, plan in spec.first:
             if mode is _SKIP:
                 continue
             if mode is _NOTHING:
@@ -162,9 +229,8 @@ class _Run:
             if json_value is not None:
                 parsed[name] = json_value
                 values[name] = expr_value
-        out: dict[str, Any] = {}
-        self.fields(plans, raw, parsed, bad, scope, prefix, out, relevant=True)
-        return out
+        self.fields(owner.plans if isinstance(owner, Compiled) else owner.children,
+                    raw, parsed, bad, scope, prefix, out, relevant=True)
 
     def fields(
         self,
@@ -190,7 +256,7 @@ class _Run:
                 self.fields(plan.children, raw, parsed, bad, scope, prefix, out, here)
                 continue
             if not here:
-                if raw.get(name) not in (None, [], "") and kind != "calculate":
+                if raw.get(name) not in _NOT_GIVEN and kind != "calculate":
                     self.dropped.append(prefix + name)
                 values[name] = None
                 parsed.pop(name, None)
@@ -236,40 +302,6 @@ class _Run:
             return plan.required is True
         return self.check(plan.required_fn, scope, None, path) is True
 
-    def constraint_error(self, plan: Plan, path: str) -> None:
-        text = plan.field.constraint_message
-        if text:
-            chosen = text.get(self.lang) or text.get("en") or next(iter(text.values()))
-            self.errors.append(AnswerError(path, chosen))
-        else:
-            self.error(path, "constraint")
-
-    def filter_choices(self, plan: Plan, value: Any, scope: _Scope, path: str) -> None:
-        assert plan.choice_filter_fn is not None
-        codes = value if isinstance(value, list) else [value]
-        for index, code in enumerate(codes):
-            where = f"{path}[{index}]" if isinstance(value, list) else path
-            if self.check(plan.choice_filter_fn, scope, code, where) is False:
-                self.error(where, "filtered_choice")
-
-    def repeat(
-        self, plan: Plan, entries: list[Any], scope: _Scope, path: str, out: dict[str, Any]
-    ) -> None:
-        field = plan.field
-        if len(entries) < field.min_repeat and not self.partial:
-            self.error(path, "too_few", count=field.min_repeat)
-        if field.max_repeat is not None and len(entries) > field.max_repeat:
-            self.error(path, "too_many", count=field.max_repeat)
-        results: list[dict[str, Any]] = []
-        for index, entry in enumerate(entries):
-            where = f"{path}[{index}]"
-            if not isinstance(entry, Mapping):
-                self.error(where, "expected_object")
-                continue
-            results.append(self.scope(plan, plan.children, entry, scope, where + "."))
-        if results:
-            out[plan.name] = results
-
 
 def validate_answers(
     form: Form,
@@ -288,9 +320,273 @@ def validate_answers(
     from forms.loader import compiled_form
 
     compiled = compiled_form(form)
+    if compiled.spec is None:
+        _prepare(compiled)
     run = _Run(lang, today or dt.date.today(), partial)
     if not isinstance(answers, Mapping):
         run.error("", "expected_object")
         return ValidationResult({}, run.errors, run.dropped)
-    normalised = run.scope(compiled, compiled.plans, answers, None, "")
+    normalised = run.scope(compiled, answers, None, "")
     return ValidationResult(normalised, run.errors, run.dropped)
+
+
+# -- working out each scope once per form ---------------------------------------------
+#
+# The two-pass walk types every answer of a scope first, so that an expression
+# may look at a later answer, then checks relevance, requirements and
+# constraints in order. When no expression of a scope (or of a repeat inside
+# it) refers to its own field or a later one, and no relevance condition uses
+# ``.``, a single pass in order sees exactly the same values: answers before a
+# field are final in both, and nothing looks further. That pass also skips
+# parsing answers that turn out not to be relevant (they are dropped unread).
+
+
+def _prepare(compiled: Compiled, *, single_pass: bool = True) -> None:
+    """Build every scope's spec of a compiled form (also used by tests to force two passes)."""
+    referenced: set[str] = set()
+    for plan in _subtree(compiled.plans):
+        for expr in _expressions(plan):
+            referenced |= references(expr)
+    for owner, flat, names, plans in _owners(compiled):
+        owner.spec = _build(flat, names, plans, frozenset(referenced), single_pass)
+
+
+def _owners(
+    compiled: Compiled,
+) -> list[tuple[Compiled | Plan, list[Plan], frozenset[str], list[Plan]]]:
+    owners: list[tuple[Compiled | Plan, list[Plan], frozenset[str], list[Plan]]] = []
+    for plan in _subtree(compiled.plans):
+        if plan.type == "repeat":
+            owners.append((plan, plan.flat, plan.flat_names, plan.children))
+    # The form last: its spec being set is what says the whole form is prepared.
+    owners.append((compiled, compiled.flat, compiled.flat_names, compiled.plans))
+    return owners
+
+
+def _subtree(plans: list[Plan]) -> list[Plan]:
+    out: list[Plan] = []
+    for plan in plans:
+        out.append(plan)
+        out.extend(_subtree(plan.children))
+    return out
+
+
+def _expressions(plan: Plan) -> list[Expr]:
+    exprs = [getattr(plan, attr) for attr in _EXPRESSIONS]
+    return [expr for expr in exprs if expr is not None and not isinstance(expr, bool)]
+
+
+def _uses_current(expr: Expr) -> bool:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Current):
+            return True
+        if isinstance(node, Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, Unary):
+            stack.append(node.operand)
+        elif isinstance(node, Call):
+            stack.extend(node.args)
+    return False
+
+
+def _single_pass_ok(flat: list[Plan]) -> bool:
+    """Whether no expression in this scope (or a repeat inside it) looks ahead."""
+    position = {plan.name: index for index, plan in enumerate(flat)}
+    for index, plan in enumerate(flat):
+        if plan.relevant is not None and _uses_current(plan.relevant):
+            return False  # ``.`` in a relevance condition is the field's own (later) answer
+        inner = _subtree(plan.children) if plan.type == "repeat" else []
+        for each in (plan, *inner):
+            for expr in _expressions(each):
+                for name in references(expr):
+                    if position.get(name, -1) >= index:
+                        return False
+    return True
+
+
+def _build(
+    flat: list[Plan],
+    names: frozenset[str],
+    plans: list[Plan],
+    referenced: frozenset[str],
+    single_pass: bool,
+) -> _Spec:
+    first: list[tuple[str, str, Any, Parser, Plan]] = []
+    for plan in flat:
+        kind = plan.type
+        if kind == "calculate":
+            mode = _SKIP
+        elif kind in ("note", "group"):
+            mode = _NOTHING
+        elif kind == "repeat":
+            mode = _REPEAT
+        else:
+            mode = _VALUE
+        first.append((mode, plan.name, plan.field.default, parser_for(kind), plan))
+    silent = tuple(plan.name for plan in flat if plan.type in ("note", "group"))
+    steps = _steps(plans, referenced) if single_pass and _single_pass_ok(flat) else None
+    return _Spec(names, silent, steps, first)
+
+
+def _steps(plans: list[Plan], referenced: frozenset[str]) -> list[_Step]:
+    steps: list[_Step] = []
+    for plan in plans:
+        kind = plan.type
+        if kind == "group" and plan.relevant_fn is None:
+            steps.extend(_steps(plan.children, referenced))  # see-through
+        elif kind == "group":
+            steps.append(_group_step(plan, referenced))
+        elif kind == "note" and plan.relevant_fn is None:
+            continue  # nothing to do: an answer to it was reported up front
+        elif kind in ("note", "calculate", "repeat"):
+            steps.append(_other_step(plan, plan.name in referenced))
+        else:
+            steps.append(_answer_step(plan, plan.name in referenced))
+    return steps
+
+
+def _not_relevant(plans: list[Plan], referenced: frozenset[str]) -> list[tuple[str, bool, bool]]:
+    """What a field left out by relevance does: (name, report a given answer?, store None?)."""
+    out: list[tuple[str, bool, bool]] = []
+    for plan in plans:
+        if plan.type == "group":
+            out.extend(_not_relevant(plan.children, referenced))
+        else:
+            out.append((plan.name, plan.type != "calculate", plan.name in referenced))
+    return out
+
+
+def _drop(
+    run: _Run,
+    values: dict[str, ExprValue],
+    get: Callable[..., Any],
+    prefix: str,
+    name: str,
+    report: bool,
+    keep: bool,
+) -> None:
+    if report and get(name) not in _NOT_GIVEN:
+        run.dropped.append(prefix + name)
+    if keep:
+        values[name] = None
+
+
+def _group_step(plan: Plan, referenced: frozenset[str]) -> _Step:
+    name, relevant_fn = plan.name, plan.relevant_fn
+    assert relevant_fn is not None
+    inner = _steps(plan.children, referenced)
+    left_out = _not_relevant(plan.children, referenced)
+
+    def group(run: _Run, scope: _Scope, values: dict[str, ExprValue],
+              get: Callable[..., Any], out: dict[str, Any], prefix: str) -> None:
+        if run.test(relevant_fn, scope, None, prefix, name) is True:
+            for step in inner:
+                step(run, scope, values, get, out, prefix)
+        else:
+            for child, report, keep in left_out:
+                _drop(run, values, get, prefix, child, report, keep)
+
+    return group
+
+
+def _other_step(plan: Plan, keep: bool) -> _Step:
+    """A note with a relevance condition, a calculation or a repeat."""
+    name, kind, relevant_fn = plan.name, plan.type, plan.relevant_fn
+    default = plan.field.default
+    calculation_fn = plan.calculation_fn
+
+    def other(run: _Run, scope: _Scope, values: dict[str, ExprValue],
+              get: Callable[..., Any], out: dict[str, Any], prefix: str) -> None:
+        if relevant_fn is not None and run.test(relevant_fn, scope, None, prefix, name) is not True:
+            _drop(run, values, get, prefix, name, kind != "calculate", keep)
+            return
+        if kind == "calculate":
+            assert calculation_fn is not None
+            scope._current = None
+            try:
+                value = calculation_fn(scope)
+            except Exception:
+                run.error(prefix + name, "expression_failed")
+                return
+            values[name] = value
+            answer = to_json(value)
+            if answer is not None:
+                out[name] = answer
+        elif kind == "repeat":
+            entries = get(name, default)
+            if entries is None:
+                entries = []
+            elif not isinstance(entries, list):
+                if keep:
+                    values[name] = 0
+                run.error(prefix + name, "expected_list")
+                return
+            if keep:
+                values[name] = len(entries)
+            run.repeat(plan, entries, scope, prefix + name, out)
+
+    return other
+
+
+def _answer_step(plan: Plan, keep: bool) -> _Step:
+    """A field that takes an answer, with the common cases typed without a call."""
+    name, kind = plan.name, plan.type
+    default = plan.field.default
+    parser = parser_for(kind)
+    relevant_fn, required_fn = plan.relevant_fn, plan.required_fn
+    required = plan.required is True
+    filter_fn, constraint_fn = plan.choice_filter_fn, plan.constraint_fn
+    codes = plan.vocabulary.codes if plan.vocabulary is not None else frozenset()
+    is_code, is_text, is_int = kind == "select_one", kind == "text", kind == "integer"
+    one_line = not plan.field.multiline
+    normalize = unicodedata.normalize
+
+    def answer(run: _Run, scope: _Scope, values: dict[str, ExprValue],
+               get: Callable[..., Any], out: dict[str, Any], prefix: str) -> None:
+        if relevant_fn is not None and run.test(relevant_fn, scope, None, prefix, name) is not True:
+            _drop(run, values, get, prefix, name, True, keep)
+            return
+        raw = get(name, default)
+        value: Any
+        typed: ExprValue
+        if raw is None:
+            value = None
+        elif is_code and raw.__class__ is str and raw in codes:
+            value = typed = raw
+        elif is_text and raw.__class__ is str:
+            # NFC keeps Burmese typed in different orders comparable; ASCII is NFC already.
+            value = typed = (raw if raw.isascii() else normalize("NFC", raw)).strip()
+            if not value:
+                value = None
+            elif one_line and ("\n" in value or "\r" in value):
+                run.error(prefix + name, "single_line")
+                return
+        elif is_int and raw.__class__ is int:
+            value = typed = raw
+        else:
+            try:
+                value, typed = parser(plan, raw, run.today)
+            except Bad as problem:
+                run.error(prefix + name + problem.sub, problem.key, **problem.params)
+                return
+        if value is None:
+            if not run.partial:
+                if required_fn is None:
+                    if required:
+                        run.error(prefix + name, "required")
+                elif run.test(required_fn, scope, None, prefix, name) is True:
+                    run.error(prefix + name, "required")
+            return
+        if keep:
+            values[name] = typed
+        if filter_fn is not None:
+            run.filter_choices(plan, value, scope, prefix + name)
+        if constraint_fn is not None and run.test(
+            constraint_fn, scope, typed, prefix, name
+        ) is False:
+            run.constraint_error(plan, prefix + name)
+        out[name] = value
+
+    return answer

@@ -131,8 +131,12 @@ def _plans(plans: list[Plan]) -> Iterator[Plan]:
 @contextlib.contextmanager
 def _tree_walker(form: Form) -> Iterator[None]:
     """Validation as it was: every expression through ``evaluate``."""
+    compiled = compiled_form(form)
+    saved_spec = compiled.spec
+    # Validation binds the closures into per-form steps: rebuilt with the walkers below.
+    compiled.spec = None
     saved = []
-    for plan in _plans(compiled_form(form).plans):
+    for plan in _plans(compiled.plans):
         saved.append((plan, dict(vars(plan))))
         for attr in ("relevant", "required", "constraint", "calculation", "choice_filter"):
             expr = getattr(plan, attr)
@@ -143,6 +147,7 @@ def _tree_walker(form: Form) -> Iterator[None]:
     finally:
         for plan, state in saved:
             vars(plan).update(state)
+        compiled.spec = saved_spec
 
 
 def _validated(form: Form, answers: Any, partial: bool, lang: str) -> tuple[Any, ...]:
