@@ -15,6 +15,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from fieldkit import audit
@@ -194,17 +195,75 @@ def _answers_json(answers: Mapping[str, Any], *, sort: bool = True) -> str:
         raise RecordError("The answers must be a JSON object of field names and values.")
     try:
         text = json.dumps(answers, ensure_ascii=False, sort_keys=sort, allow_nan=False)
-    except (TypeError, ValueError):
+        size = len(text.encode("utf-8"))
+    except (TypeError, ValueError):  # a UnicodeEncodeError too: a lone surrogate
         raise RecordError("The answers hold a value that is not plain JSON.") from None
-    if len(text.encode("utf-8")) > MAX_ANSWERS_BYTES:
+    if size > MAX_ANSWERS_BYTES:
         raise _too_large()
     return text
 
 
+_SAFE_INT = 2**53
+_PLAIN_CONTAINERS = 1000
+
+
+def _surely_plain(answers: Any) -> bool:
+    """Whether ``answers`` is a dict of plain JSON values, far enough within the size limit
+    that :func:`_answers_json` would accept it; False when in any doubt.
+
+    One walk over exact types, without building the JSON text: sealing stores the
+    normalised answers, not these, so encoding them only to check them was waste.
+    The size is bounded from above: a character of a string or key takes at most 6
+    bytes as JSON (a control character becomes \\u00XX), and whatever else a member or
+    element takes (quotes, separators, a number, true) at most 30. A container count
+    bounds the walk, so a cycle or deep nesting gives up at once.
+    """
+    if type(answers) is not dict:
+        return False
+    chars = items = containers = 0
+    stack: list[Any] = [answers]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            items += len(item)
+            for key, child in item.items():
+                if type(key) is not str:
+                    return False
+                chars += len(key)
+                if type(child) is str:
+                    chars += len(child)
+                elif child is not None and type(child) is not bool:
+                    push(child)
+        elif kind is list:
+            items += len(item)
+            for child in item:
+                if type(child) is str:
+                    chars += len(child)
+                elif child is not None and type(child) is not bool:
+                    push(child)
+        elif kind is int:
+            if not -_SAFE_INT < item < _SAFE_INT:
+                return False
+            continue
+        elif kind is float:
+            if item - item != 0.0:  # NaN and the infinities are not JSON
+                return False
+            continue
+        else:
+            return False
+        containers += 1
+        if containers > _PLAIN_CONTAINERS or 6 * chars + 30 * items > MAX_ANSWERS_BYTES:
+            return False
+    return True
+
+
 def _check_answers(answers: Mapping[str, Any]) -> None:
     """The shape and size checks of :func:`_answers_json` for answers that are not stored
-    as given (sealing stores the normalised answers): no need to sort the keys."""
-    _answers_json(answers, sort=False)
+    as given (sealing stores the normalised answers): the same answers pass and fail."""
+    if not _surely_plain(answers):
+        _answers_json(answers, sort=False)  # refuses with the right message, or accepts
 
 
 @functools.lru_cache(maxsize=32)
@@ -239,6 +298,8 @@ class _Session:
         self.search_sensitive = settings.search_sensitive
         self.lang = settings.language
         self._head: tuple[int, bytes] | None = None
+        self._moment: datetime | None = None
+        self._moment_text = ""
         self._forms: dict[tuple[str, int | None], Form] = {}
         # Set by seal_many: new sealed rows go to it instead of straight to the store.
         self.batch: BatchWriter | None = None
@@ -247,7 +308,13 @@ class _Session:
         return (form_id, version) in self._forms
 
     def now(self) -> str:
-        return rfc3339(self.clock())
+        # The clock is read every time (a pinned or stepping clock sees every
+        # call); only the formatting is reused while it gives the same moment,
+        # which a clock to the second does for a whole batch of seals.
+        moment = self.clock()
+        if moment != self._moment:
+            self._moment, self._moment_text = moment, rfc3339(moment)
+        return self._moment_text
 
     def new_form(self, form_id: str, version: int | None) -> Form:
         """Resolve a form for a new record and make sure the store keeps its definition."""
@@ -423,10 +490,14 @@ class _Session:
         return SealedRecord(
             id=record_id, form_id=form.id, form_version=form.version, author=self.author,
             created_at=created_at, answers=answers,
-            attachments=tuple(sorted(attachments, key=lambda a: a.sha256)), seq=seq,
-            prev=prev, supersedes=supersedes, sealed_at=sealed_at, canonical=canonical,
-            hash=digest, signature=signature,
+            attachments=tuple(sorted(attachments, key=_by_sha256)) if attachments else (),
+            seq=seq, prev=prev, supersedes=supersedes, sealed_at=sealed_at,
+            canonical=canonical, hash=digest, signature=signature,
         )
+
+
+def _by_sha256(attachment: SealedAttachment) -> str:
+    return attachment.sha256
 
 
 def _status(conn: Connection, record_id: str) -> str:
