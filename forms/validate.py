@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -15,7 +14,7 @@ from forms.expr.closures import Compiled as CompiledExpr
 from forms.expr.nodes import Binary, Call, Unary
 from forms.messages import message
 from forms.model import Form
-from forms.values import Bad, ExprValue, Parser, parser_for, to_json
+from forms.values import Bad, ExprValue, Parser, nfc, parser_for, to_json
 
 
 @dataclass(frozen=True)
@@ -159,7 +158,7 @@ class _Run:
             self.error(path, "too_many", count=field.max_repeat)
         results: list[dict[str, Any]] = []
         for index, entry in enumerate(entries):
-            if not isinstance(entry, Mapping):
+            if entry.__class__ is not dict and not isinstance(entry, Mapping):
                 self.error(f"{path}[{index}]", "expected_object")
                 continue
             results.append(self.scope(plan, entry, scope, f"{path}[{index}]."))
@@ -432,8 +431,18 @@ def _build(
 
 def _steps(plans: list[Plan], referenced: frozenset[str]) -> list[_Step]:
     steps: list[_Step] = []
+    plain: list[tuple[str, Any, frozenset[str], bool, bool, _Step]] = []
     for plan in plans:
         kind = plan.type
+        if _is_plain(plan):
+            assert plan.vocabulary is not None
+            step = _answer_step(plan, plan.name in referenced)
+            plain.append((plan.name, plan.field.default, plan.vocabulary.codes,
+                          plan.name in referenced, plan.required is True, step))
+            continue
+        if plain:
+            steps.append(_plain_step(plain))
+            plain = []
         if kind == "group" and plan.relevant_fn is None:
             steps.extend(_steps(plan.children, referenced))  # see-through
         elif kind == "group":
@@ -444,7 +453,38 @@ def _steps(plans: list[Plan], referenced: frozenset[str]) -> list[_Step]:
             steps.append(_other_step(plan, plan.name in referenced))
         else:
             steps.append(_answer_step(plan, plan.name in referenced))
+    if plain:
+        steps.append(_plain_step(plain))
     return steps
+
+
+def _is_plain(plan: Plan) -> bool:
+    """A choice with no expressions: most fields of most forms."""
+    return (plan.type == "select_one" and plan.relevant_fn is None
+            and plan.required_fn is None and plan.choice_filter_fn is None
+            and plan.constraint_fn is None and plan.vocabulary is not None)
+
+
+def _plain_step(items: list[tuple[str, Any, frozenset[str], bool, bool, _Step]]) -> _Step:
+    """Consecutive plain choices in one loop (a call per field costs more than the check);
+    anything but a known code or no answer goes to the field's own step."""
+    fields = tuple(items)
+
+    def plain(run: _Run, scope: _Scope, values: dict[str, ExprValue],
+              get: Callable[..., Any], out: dict[str, Any], prefix: str) -> None:
+        for name, default, codes, keep, required, step in fields:
+            raw = get(name, default)
+            if raw.__class__ is str and raw in codes:
+                if keep:
+                    values[name] = raw
+                out[name] = raw
+            elif raw is None:
+                if required and not run.partial:
+                    run.error(prefix + name, "required")
+            else:
+                step(run, scope, values, get, out, prefix)
+
+    return plain
 
 
 def _not_relevant(plans: list[Plan], referenced: frozenset[str]) -> list[tuple[str, bool, bool]]:
@@ -530,6 +570,14 @@ def _other_step(plan: Plan, keep: bool) -> _Step:
     return other
 
 
+def _known(raw: list[Any], codes: frozenset[str]) -> bool:
+    """Distinct codes of the list: what _select_multiple returns unchanged."""
+    for code in raw:
+        if code.__class__ is not str or code not in codes:
+            return False
+    return len(raw) == 1 or len(set(raw)) == len(raw)
+
+
 def _answer_step(plan: Plan, keep: bool) -> _Step:
     """A field that takes an answer, with the common cases typed without a call."""
     name, kind = plan.name, plan.type
@@ -540,8 +588,8 @@ def _answer_step(plan: Plan, keep: bool) -> _Step:
     filter_fn, constraint_fn = plan.choice_filter_fn, plan.constraint_fn
     codes = plan.vocabulary.codes if plan.vocabulary is not None else frozenset()
     is_code, is_text, is_int = kind == "select_one", kind == "text", kind == "integer"
+    is_codes = kind == "select_multiple"
     one_line = not plan.field.multiline
-    normalize = unicodedata.normalize
 
     def answer(run: _Run, scope: _Scope, values: dict[str, ExprValue],
                get: Callable[..., Any], out: dict[str, Any], prefix: str) -> None:
@@ -556,8 +604,8 @@ def _answer_step(plan: Plan, keep: bool) -> _Step:
         elif is_code and raw.__class__ is str and raw in codes:
             value = typed = raw
         elif is_text and raw.__class__ is str:
-            # NFC keeps Burmese typed in different orders comparable; ASCII is NFC already.
-            value = typed = (raw if raw.isascii() else normalize("NFC", raw)).strip()
+            # As forms.values._text: NFC keeps Burmese typed in different orders comparable.
+            value = typed = nfc(raw).strip()
             if not value:
                 value = None
             elif one_line and ("\n" in value or "\r" in value):
@@ -565,6 +613,8 @@ def _answer_step(plan: Plan, keep: bool) -> _Step:
                 return
         elif is_int and raw.__class__ is int:
             value = typed = raw
+        elif is_codes and raw.__class__ is list and raw and _known(raw, codes):
+            value, typed = list(raw), tuple(raw)
         else:
             try:
                 value, typed = parser(plan, raw, run.today)

@@ -28,6 +28,70 @@ LOCATION_KEYS = frozenset({"state", "township", "village_tract", "village", "coo
 CONSENT_KEYS = frozenset({"scopes", "obtained", "date"})
 
 
+def _nfc_check() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """What proves text in ASCII and Burmese script NFC already.
+
+    The alphabet is ASCII, the Myanmar blocks and some punctuation, less any
+    character NFC would change or decompose into combining marks. A text in
+    that alphabet is NFC unless two of its combining marks are out of
+    canonical order or a pair composes (U+1025 U+102E): no combining mark of
+    the alphabet composes with anything, so adjacent pairs say it all (tests
+    check this against unicodedata).
+    """
+    points = [*range(0x80), *range(0x1000, 0x10A0), *range(0xA9E0, 0xAA00),
+              *range(0xAA60, 0xAA80), 0xA0, 0x200B, 0x200C, 0x200D, 0x2018, 0x2019,
+              0x201C, 0x201D, 0x2026]
+    alphabet: list[str] = []
+    for char in map(chr, points):
+        parts = unicodedata.normalize("NFD", char)
+        if unicodedata.normalize("NFC", char) == char and (
+            parts == char or not any(unicodedata.combining(part) for part in parts)
+        ):
+            alphabet.append(char)
+    # A run of one class is matched in a tight loop by the regex engine.
+    ranges: list[str] = []
+    points = sorted(map(ord, alphabet))
+    first = previous = points[0]
+    for point in [*points[1:], -1]:
+        if point != previous + 1:
+            ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(previous))}")
+            first = point
+        previous = point
+    pairs: list[str] = []
+    marks = [char for char in alphabet if unicodedata.combining(char)]
+    for high in marks:
+        for low in marks:
+            if unicodedata.combining(high) > unicodedata.combining(low):
+                pairs.append(high + low)
+    for char in alphabet:
+        parts = unicodedata.normalize("NFD", char)
+        if parts != char:
+            pairs.append(parts)
+    return re.compile("[" + "".join(ranges) + "]*"), tuple(pairs)
+
+
+_NFC_ALPHABET, _NFC_CHANGES = _nfc_check()
+
+
+def nfc(text: str) -> str:
+    """``unicodedata.normalize("NFC", text)``, without the work when text is NFC already.
+
+    Burmese defeats CPython's quick check (U+102E may compose), so its full
+    normalisation would run on every narrative; a scan of the alphabet and a
+    few substring searches prove most ASCII and Burmese text NFC as it is.
+    """
+    if text.isascii():
+        return text
+    if _NFC_ALPHABET.fullmatch(text) is not None:
+        for pair in _NFC_CHANGES:
+            # Looking for one character is several times faster than for two.
+            if pair[0] in text and pair[1] in text and pair in text:
+                break
+        else:
+            return text
+    return unicodedata.normalize("NFC", text)
+
+
 class Bad(Exception):
     """An answer that cannot be parsed; ``sub`` names the part (e.g. ``.township``)."""
 

@@ -15,7 +15,16 @@ from forms.expr.errors import ExpressionEvalError
 from forms.expr.evaluator import Context, evaluate
 from forms.expr.functions import EAGER, call_problem
 from forms.expr.nodes import Binary, Call, Current, Expr, FieldRef, Literal, Unary, Value
-from forms.expr.values import arithmetic, compare, is_empty, negate, normalize, truthy
+from forms.expr.values import (
+    _INT_LIMIT,
+    _INT_OPS,
+    arithmetic,
+    compare,
+    is_empty,
+    negate,
+    normalize,
+    truthy,
+)
 
 Compiled = Callable[[Context], Value]
 
@@ -67,8 +76,11 @@ def _binary(expr: Binary) -> Compiled:
     while isinstance(chain[-1].left, Binary):
         chain.append(chain[-1].left)
     first = _compile(chain[-1].left)
-    steps = [_step(node.op, _compile(node.right)) for node in reversed(chain)]
+    steps = [_step(node.op, node.right) for node in reversed(chain)]
     if len(steps) == 1:
+        direct = _compare_answer(expr)
+        if direct is not None:
+            return direct
         step = steps[0]
         return lambda ctx: step(first(ctx), ctx)
 
@@ -81,11 +93,83 @@ def _binary(expr: Binary) -> Compiled:
     return run
 
 
-def _step(op: str, right: Compiled) -> Callable[[Value, Context], Value]:
+def _literal(expr: Expr) -> str | int | None:
+    """A text literal, or an integer one that compare() takes on its exact path."""
+    if isinstance(expr, Literal):
+        value = expr.value
+        if type(value) is str or (type(value) is int and -_INT_LIMIT < value < _INT_LIMIT):
+            return value
+    return None
+
+
+def _compare_answer(expr: Binary) -> Compiled | None:
+    """``${name} = 'code'`` or ``. <= 120`` in one closure (most conditions in forms).
+
+    A text answer against a text literal, or an exact integer against an integer
+    literal, is what compare() would decide on its first lines; anything else
+    goes to compare() after normalize(), as the general closures do.
+    """
+    op, left = expr.op, expr.left
+    literal = _literal(expr.right)
+    if op not in _COMPARE or literal is None or not isinstance(left, FieldRef | Current):
+        return None
+    test = _INT_OPS[op]
+    kind = type(literal)
+    if kind is str and op not in ("=", "!="):
+        return None
+    if isinstance(left, FieldRef):
+        name = left.name
+
+        def field(ctx: Context) -> Value:
+            value = ctx.lookup(name)
+            if value.__class__ is kind and (kind is str or -_INT_LIMIT < value < _INT_LIMIT):
+                decided: bool = test(value, literal)
+                return decided
+            return compare(op, normalize(value), literal)
+
+        return field
+
+    def current(ctx: Context) -> Value:
+        value = ctx.current()
+        if value.__class__ is kind and (kind is str or -_INT_LIMIT < value < _INT_LIMIT):
+            decided: bool = test(value, literal)
+            return decided
+        return compare(op, normalize(value), literal)
+
+    return current
+
+
+def _bool(value: Value) -> bool:
+    return value if value is True or value is False else truthy(value)
+
+
+def _step(op: str, right_expr: Expr) -> Callable[[Value, Context], Value]:
+    right = _compile(right_expr)
     if op == "and":
-        return lambda left, ctx: truthy(left) and truthy(right(ctx))
+        def both(left: Value, ctx: Context) -> Value:
+            if not (left if left is True or left is False else truthy(left)):
+                return False
+            return _bool(right(ctx))
+
+        return both
     if op == "or":
-        return lambda left, ctx: truthy(left) or truthy(right(ctx))
+        def either(left: Value, ctx: Context) -> Value:
+            if left if left is True or left is False else truthy(left):
+                return True
+            return _bool(right(ctx))
+
+        return either
+    literal = _literal(right_expr)
+    if op in _COMPARE and literal is not None and (type(literal) is int or op in ("=", "!=")):
+        test, kind = _INT_OPS[op], type(literal)
+
+        def against(left: Value, ctx: Context) -> Value:
+            if left.__class__ is kind and (kind is str or -_INT_LIMIT < left < _INT_LIMIT):
+                decided: bool = test(left, literal)
+                return decided
+            return compare(op, left, literal)
+
+        return against
     if op in _COMPARE:
         return lambda left, ctx: compare(op, left, right(ctx))
     if op in _ARITHMETIC:

@@ -31,7 +31,7 @@ from forms.loader import compiled_form
 from forms.messages import message
 from forms.model import Form
 from forms.validate import AnswerError, _prepare, validate_answers
-from forms.values import Bad, ExprValue, parser_for, to_json
+from forms.values import _NFC_ALPHABET, Bad, ExprValue, nfc, parser_for, to_json
 
 TODAY = dt.date(2024, 6, 15)
 IDS = [form.id for form in library_forms()]
@@ -484,8 +484,39 @@ def test_small_forms_validate_as_before(kind: str) -> None:
     check()
 
 
-@given(st.text(max_size=40))
-def test_ascii_text_is_already_nfc(text: str) -> None:
-    # The text fast path skips unicodedata.normalize for ASCII, which NFC leaves alone.
-    if text.isascii():
-        assert unicodedata.normalize("NFC", text) == text
+
+
+# -- forms.values.nfc: NFC without the work where the text is NFC already ------------
+
+_CANDIDATES = [chr(point) for point in (*range(0x2100), *range(0xA9E0, 0xAA80))]
+_ALPHABET = [char for char in _CANDIDATES if _NFC_ALPHABET.fullmatch(char)]
+
+
+def test_nfc_alphabet_pairs_normalise_as_unicodedata_does() -> None:
+    # Every adjacent pair of the alphabet, including the ones that must go the slow way.
+    assert len(_ALPHABET) > 300
+    for first in _ALPHABET:
+        for second in _ALPHABET:
+            text = first + second
+            assert nfc(text) == unicodedata.normalize("NFC", text), (first, second)
+
+
+def test_no_combining_mark_of_the_nfc_alphabet_composes() -> None:
+    # What lets nfc() look at adjacent pairs only: composition across marks needs one of these.
+    marks = {char for char in _ALPHABET if unicodedata.combining(char)}
+    for point in range(0x110000):
+        parts = unicodedata.decomposition(chr(point)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            assert not {chr(int(part, 16)) for part in parts} & marks, hex(point)
+
+
+_BURMESE_TEXT = st.text(
+    st.one_of(st.sampled_from(_ALPHABET), st.sampled_from(["\u0301", "e", "\u00e9", "\u1026"]),
+              st.characters()), max_size=60)
+
+
+@FAST
+@given(_BURMESE_TEXT)
+def test_nfc_is_unicodedata_nfc(text: str) -> None:
+    assert nfc(text) == unicodedata.normalize("NFC", text)
+    assert nfc(unicodedata.normalize("NFD", text)) == unicodedata.normalize("NFC", text)
