@@ -10,10 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fieldkit import records
+from fieldkit.chain import (
+    FORMAT,
+    RecordInvalid,
+    SealedAttachment,
+    _envelope_text,
+    record_envelope,
+    verify_record,
+)
 from fieldkit.formstore import install_form
 from fieldkit.kdf import TESTING
 from fieldkit.profile import Profile
@@ -133,3 +142,81 @@ def test_index_entry_title_follows_the_form(tmp_path: Path) -> None:
     assert first.split("\n")[0] != second.split("\n")[0] == "Another title"
     assert index_entry(form, answers, include_sensitive=False)[0] == first
     assert json.dumps(first)  # plain text
+
+
+# -- the envelope written member by member -------------------------------------------
+
+texts = st.text(max_size=12)
+attachment = st.builds(
+    SealedAttachment, st.text(alphabet="0123456789abcdef", min_size=1, max_size=8),
+    st.integers(0, 2**40) | st.integers(), texts, texts,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, texts, st.integers(), texts, texts, st.lists(attachment, max_size=3),
+       st.integers(), st.binary(min_size=32, max_size=32), st.none() | texts, texts)
+def test_envelope_text_is_the_general_encoding(
+    record_id: str, form_id: str, form_version: int, author: str, created_at: str,
+    attachments: list[SealedAttachment], seq: int, prev: bytes, supersedes: str | None,
+    sealed_at: str,
+) -> None:
+    fields: dict[str, Any] = {
+        "record_id": record_id, "form_id": form_id, "form_version": form_version,
+        "author": author, "created_at": created_at, "attachments": attachments, "seq": seq,
+        "prev": prev, "supersedes": supersedes, "sealed_at": sealed_at,
+    }
+    general = {
+        "format": FORMAT, "id": record_id, "form_id": form_id, "form_version": form_version,
+        "author": author, "created_at": created_at,
+        "attachments": [{"sha256": a.sha256, "size": a.size, "mime": a.mime, "name": a.name}
+                        for a in sorted(attachments, key=lambda a: a.sha256)],
+        "seq": seq, "prev": prev.hex(), "supersedes": supersedes, "sealed_at": sealed_at,
+    }
+    try:
+        expected: bytes | None = rfc8785.dumps(general)
+    except rfc8785.CanonicalizationError:
+        expected = None
+    fast = _envelope_text(**fields)
+    assert fast is None or fast == expected
+    if expected is None:
+        with pytest.raises(RecordInvalid):
+            record_envelope(**fields)
+    else:
+        assert record_envelope(**fields) == expected
+
+
+def test_envelope_of_odd_strings() -> None:
+    fields: dict[str, Any] = {
+        "record_id": 'a"\\\x00\x1f\x7f\u2028', "form_id": "f", "form_version": 2**53 - 1,
+        "author": "\U0001f600", "created_at": "é", "attachments": [], "seq": 1,
+        "prev": bytes(32), "supersedes": "\ufeff", "sealed_at": "",
+    }
+    assert _envelope_text(**fields) == rfc8785.dumps({
+        "format": FORMAT, "id": fields["record_id"], "form_id": "f", "form_version": 2**53 - 1,
+        "author": "\U0001f600", "created_at": "é", "attachments": [], "seq": 1,
+        "prev": "00" * 32, "supersedes": "\ufeff", "sealed_at": "",
+    })
+    assert _envelope_text(**{**fields, "seq": 2**53}) is None
+    assert _envelope_text(**{**fields, "seq": True}) is None
+    assert _envelope_text(**{**fields, "author": "\ud800"}) is None
+
+
+# -- signatures made on the writer thread ------------------------------------------------
+
+
+def test_batch_signatures_are_made_by_the_writer_and_returned(
+    stepping: tuple[Profile, list[datetime]],
+) -> None:
+    profile, _ = stepping
+    made = records.seal_many(profile, [("kat_form", {"summary": f"s{n}", "people": n})
+                                       for n in range(150)])  # more than two chunks
+    me = profile.identity.public
+    for sealed in made:
+        row = profile.store.query_one(
+            "SELECT hash, signature FROM records WHERE id = ?", (sealed.id,))
+        assert row is not None and (bytes(row[0]), bytes(row[1])) == (
+            sealed.hash, sealed.signature)
+        assert verify_record(sealed.canonical, sealed.hash, sealed.signature, me) == sealed
+    assert records.verify_own_chain(profile).ok
+    assert [r.seq for r in made] == list(range(1, 151))
