@@ -351,18 +351,8 @@ def canonical_json(value: Any) -> bytes:
 
 def sign_canonical(identity: Identity, canonical: bytes) -> tuple[bytes, bytes]:
     """Hash ``canonical`` and sign the hash; return ``(hash, signature)``."""
-    digest = record_digest(canonical)
-    return digest, sign_digest(identity, digest)
-
-
-def record_digest(canonical: bytes) -> bytes:
-    """A sealed record's hash: SHA-256 of its canonical bytes."""
-    return hashlib.sha256(canonical).digest()
-
-
-def sign_digest(identity: Identity, digest: bytes) -> bytes:
-    """The author's signature on a sealed record's hash."""
-    return identity.sign(DOMAIN_RECORD, digest)
+    digest = hashlib.sha256(canonical).digest()
+    return digest, identity.sign(DOMAIN_RECORD, digest)
 
 
 def _bad(what: str) -> RecordInvalid:

@@ -27,9 +27,8 @@ from fieldkit.chain import (
     SealedRecord,
     canonical_answers,
     check_chain,
-    record_digest,
     record_envelope,
-    sign_digest,
+    sign_canonical,
     signed_bytes,
     verify_record,
 )
@@ -44,7 +43,6 @@ from fieldkit.records_batch import (
     BatchCache,
     BatchWriter,
     index_entry,
-    signing_write,
 )
 from fieldkit.search import index_record, unindex_record
 from fieldkit.store import Connection
@@ -303,10 +301,8 @@ class _Session:
         self._moment: datetime | None = None
         self._moment_text = ""
         self._forms: dict[tuple[str, int | None], Form] = {}
-        # Set by seal_many: new sealed rows go to it instead of straight to the store,
-        # and what is needed to return them waits in pending (see seal_into_batch).
+        # Set by seal_many: new sealed rows go to it instead of straight to the store.
         self.batch: BatchWriter | None = None
-        self.pending: list[tuple[Any, ...]] = []
 
     def known_form(self, form_id: str, version: int | None) -> bool:
         return (form_id, version) in self._forms
@@ -403,43 +399,18 @@ class _Session:
 
     def seal_at_once(
         self, form: Form, answers: Mapping[str, Any], new_id: NewId,
-        supersedes: str | None = None,
+        supersedes: str | None = None, *, audited: bool = True,
     ) -> SealedRecord:
         """Create and seal in one step, writing the row once. The draft never
         exists, so nothing is indexed or audited for it: the one audit entry
-        ('seal' or 'amend') says ``new`` and carries the form version."""
-        result = self._validated(form, answers)
-        return self._seal(new_id(), form, self.now(), supersedes, result.answers, [],
-                          insert=True)
-
-    def seal_into_batch(self, form: Form, answers: Mapping[str, Any], new_id: NewId) -> None:
-        """:meth:`seal_at_once` for :func:`seal_many`: the row goes to the batch writer,
-        which signs it (Ed25519 runs there without Python's lock, overlapping with the
-        next record's validation here); no audit entry, seal_many writes one for all,
-        and the sealed record is kept in ``pending`` until the writer has signed it."""
-        assert self.batch is not None
-        normal = self._validated(form, answers).answers
-        record_id = new_id()
-        created_at = self.now()
-        seq, prev, sealed_at, text, envelope, canonical, digest = self._link(
-            record_id, form, created_at, None, normal, [])
-        index_text_, found = index_entry(form, normal, include_sensitive=self.search_sensitive)
-        # The signature (index 10) is made by the writer: see signing_write.
-        self.batch.add(
-            (record_id, form.id, form.version, self.author, created_at, sealed_at, text, seq,
-             prev, digest, None, envelope, None, sealed_at, "local"),
-            (record_id, index_text_, form.id, found),
-        )
-        self._head = (seq, digest)
-        self.pending.append((record_id, form.id, form.version, created_at, normal, seq,
-                             prev, sealed_at, canonical, digest))
-
-    def _validated(self, form: Form, answers: Mapping[str, Any]) -> Any:
+        ('seal' or 'amend') says ``new`` and carries the form version. A batch
+        passes ``audited=False`` and writes one entry for all its records."""
         _check_answers(answers)  # the same shape and size limits as a draft
         result = self.validate(form, answers, partial=False)
         if result.errors:
             raise AnswersInvalid(list(result.errors))
-        return result
+        return self._seal(new_id(), form, self.now(), supersedes, result.answers, [],
+                          insert=True, audited=audited)
 
     def seal_draft(self, record_id: str) -> SealedRecord:
         row = self.conn.execute(
@@ -465,12 +436,11 @@ class _Session:
         return self._seal(record_id, form, created_at, supersedes, result.answers, attachments,
                           insert=False)
 
-    def _link(
+    def _seal(
         self, record_id: str, form: Form, created_at: str, supersedes: str | None,
-        answers: dict[str, Any], attachments: list[SealedAttachment],
-    ) -> tuple[int, bytes, str, str, bytes, bytes, bytes]:
-        """The next place in the chain and the signed bytes for it: ``(seq, prev,
-        sealed_at, answers text, envelope, signed bytes, hash)``."""
+        answers: dict[str, Any], attachments: list[SealedAttachment], *, insert: bool,
+        audited: bool = True,
+    ) -> SealedRecord:
         seq, prev = self.next_link()
         sealed_at = self.now()
         # The canonical answers are also what the answers column keeps, so the
@@ -486,21 +456,18 @@ class _Session:
             prev=prev, supersedes=supersedes, sealed_at=sealed_at,
         )
         canonical = signed_bytes(answers_canonical, envelope)
-        return (seq, prev, sealed_at, answers_canonical.decode("utf-8"), envelope, canonical,
-                record_digest(canonical))
-
-    def _seal(
-        self, record_id: str, form: Form, created_at: str, supersedes: str | None,
-        answers: dict[str, Any], attachments: list[SealedAttachment], *, insert: bool,
-    ) -> SealedRecord:
-        seq, prev, sealed_at, text, envelope, canonical, digest = self._link(
-            record_id, form, created_at, supersedes, answers, attachments)
-        signature = sign_digest(self.identity, digest)
+        digest, signature = sign_canonical(self.identity, canonical)
+        text = answers_canonical.decode("utf-8")
         if insert:
             row = (record_id, form.id, form.version, self.author, created_at, sealed_at, text,
                    seq, prev, digest, signature, envelope, supersedes, sealed_at, "local")
-            self.conn.execute(INSERT_SEALED + SEALED_ROW, row)
-            self.index(record_id, form, answers, new=True)
+            if self.batch is not None:
+                index_text_, found = index_entry(form, answers,
+                                                 include_sensitive=self.search_sensitive)
+                self.batch.add(row, (record_id, index_text_, form.id, found))
+            else:
+                self.conn.execute(INSERT_SEALED + SEALED_ROW, row)
+                self.index(record_id, form, answers, new=True)
         else:
             self.conn.execute(
                 "UPDATE records SET status = 'sealed', answers = ?, seq = ?, prev = ?,"
@@ -511,14 +478,15 @@ class _Session:
             )
             self.index(record_id, form, answers)
         self._head = (seq, digest)
-        action = "seal" if supersedes is None else "amend"
-        details: dict[str, Any] = {"form_id": form.id, "seq": seq}
-        if insert:
-            details["new"] = True
-            details["version"] = form.version
-        if supersedes is not None:
-            details["supersedes"] = supersedes
-        audit.append(self.conn, action, record_id, details, clock=self.clock)
+        if audited:
+            action = "seal" if supersedes is None else "amend"
+            details: dict[str, Any] = {"form_id": form.id, "seq": seq}
+            if insert:
+                details["new"] = True
+                details["version"] = form.version
+            if supersedes is not None:
+                details["supersedes"] = supersedes
+            audit.append(self.conn, action, record_id, details, clock=self.clock)
         return SealedRecord(
             id=record_id, form_id=form.id, form_version=form.version, author=self.author,
             created_at=created_at, answers=answers,
@@ -526,20 +494,6 @@ class _Session:
             seq=seq, prev=prev, supersedes=supersedes, sealed_at=sealed_at,
             canonical=canonical, hash=digest, signature=signature,
         )
-
-    def sealed_batch(self, signatures: Mapping[str, bytes]) -> list[SealedRecord]:
-        """The records of :meth:`seal_into_batch`, with the signatures the writer made."""
-        author = self.author
-        return [
-            SealedRecord(
-                id=rid, form_id=form_id, form_version=version, author=author,
-                created_at=created_at, answers=answers, attachments=(), seq=seq, prev=prev,
-                supersedes=None, sealed_at=sealed_at, canonical=canonical, hash=digest,
-                signature=signatures[rid],
-            )
-            for (rid, form_id, version, created_at, answers, seq, prev, sealed_at, canonical,
-                 digest) in self.pending
-        ]
 
 
 def _by_sha256(attachment: SealedAttachment) -> str:
@@ -641,20 +595,19 @@ def seal_many(
     with profile.store.transaction() as conn, BatchCache(conn):
         session = _Session(profile, conn)
         session.next_link()  # read the chain's head before the writer owns the connection
-        signatures: dict[str, bytes] = {}
-        batch = session.batch = BatchWriter(conn, signing_write(session.identity, signatures))
+        out = []
+        batch = session.batch = BatchWriter(conn)
         try:
             for form_id, answers in items:
                 if not session.known_form(form_id, None):
                     batch.drain()  # resolving a form may read and write the store
                 form = session.new_form(form_id, None)
-                session.seal_into_batch(form, answers, new_id)
+                out.append(session.seal_at_once(form, answers, new_id, audited=False))
             batch.flush()
         except BaseException:
             batch.close(quiet=True)
             raise
         batch.close()
-        out = session.sealed_batch(signatures)
         if out:
             _audit_batch(session, out)
         return out

@@ -15,11 +15,9 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fieldkit.chain import sign_digest
 from fieldkit.search import index_new_records
 from fieldkit.store import Connection
 from forms import Facets, Form, facets, index_text
-from keys.identity import Identity
 
 SealedRow = tuple[Any, ...]
 """The 15 values of :data:`INSERT_SEALED`'s columns, in order (``status`` is fixed)."""
@@ -110,26 +108,6 @@ def write_sealed(conn: Connection, rows: list[SealedRow], entries: list[IndexEnt
             [value for row in rows for value in row],
         )
     index_new_records(conn, entries, normalised=True)
-
-
-def signing_write(identity: Identity, signatures: dict[str, bytes]) -> Write:
-    """:func:`write_sealed` for rows whose signature (index 10) is still to be made.
-
-    The writer thread signs each row's hash, notes the signature in
-    ``signatures`` by record id and writes the signed rows. Ed25519 signing
-    runs without Python's lock, so on the writer it overlaps with the
-    caller's work on the next records instead of adding to it.
-    """
-
-    def write(conn: Connection, rows: list[SealedRow], entries: list[IndexEntry]) -> None:
-        signed = []
-        for row in rows:
-            signature = sign_digest(identity, row[9])
-            signatures[row[0]] = signature
-            signed.append((*row[:10], signature, *row[11:]))
-        write_sealed(conn, signed, entries)
-
-    return write
 
 
 class BatchWriter:

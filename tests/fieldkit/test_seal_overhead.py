@@ -202,10 +202,10 @@ def test_envelope_of_odd_strings() -> None:
     assert _envelope_text(**{**fields, "author": "\ud800"}) is None
 
 
-# -- signatures made on the writer thread ------------------------------------------------
+# -- what a batch returns is what it stored -----------------------------------------------
 
 
-def test_batch_signatures_are_made_by_the_writer_and_returned(
+def test_batch_returns_the_records_it_stored(
     stepping: tuple[Profile, list[datetime]],
 ) -> None:
     profile, _ = stepping
