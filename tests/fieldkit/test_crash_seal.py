@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fieldkit import audit, records
-from fieldkit.chain import verify_record
+from fieldkit.chain import signed_bytes, verify_record
 from fieldkit.formstore import install_form
 from fieldkit.kdf import TESTING
 from fieldkit.profile import Profile
@@ -86,9 +86,10 @@ def test_sigkill_while_sealing_loses_nothing_promised(tmp_path: Path) -> None:
         me = profile.identity.public
         for rid in promised:
             row = profile.store.query_one(
-                "SELECT status, canonical, hash, signature FROM records WHERE id = ?", (rid,))
+                "SELECT status, answers, canonical, hash, signature FROM records WHERE id = ?",
+                (rid,))
             assert row is not None and row[0] == "sealed"
-            verify_record(bytes(row[1]), bytes(row[2]), bytes(row[3]), me)
+            verify_record(signed_bytes(row[1], row[2]), bytes(row[3]), bytes(row[4]), me)
         report = records.verify_own_chain(profile)
         assert report.ok, [p.message for p in report.problems]
         assert report.count >= len(set(promised)), report.count

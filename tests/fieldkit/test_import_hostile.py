@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from fieldkit.chain import signed_bytes
 from fieldkit.errors import FieldkitError
 from fieldkit.exchange import ContentMismatch, RecordRejected, export_bundle, import_bundle
 from fieldkit.exchange.export import _plan
@@ -170,9 +171,10 @@ def test_record_with_wrong_hash_or_signature_in_signed_bundle(world: Any, what: 
     for entry in entries:
         if entry.path.startswith("records/"):
             row = pair.field.store.query_one(
-                "SELECT canonical, hash, signature FROM records WHERE seq = 2")
+                "SELECT answers, canonical, hash, signature FROM records WHERE seq = 2")
             assert row is not None
-            canonical, digest, signature = bytes(row[0]), bytearray(row[1]), bytearray(row[2])
+            canonical = signed_bytes(row[0], row[1])
+            digest, signature = bytearray(row[2]), bytearray(row[3])
             (digest if what == "hash" else signature)[5] ^= 0x40
             data = envelope_bytes(canonical, bytes(digest), bytes(signature))
             entry = EntrySource.from_bytes(entry.path, data)
