@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -76,28 +75,8 @@ class BatchCache:
 
 def index_entry(form: Form, answers: Mapping[str, Any], *, include_sensitive: bool
                 ) -> tuple[str, Facets]:
-    """A record's search text (in NFC) and facets."""
-    # Both parts are NFC (index_text promises it), so the index need not
-    # normalise the whole text again.
-    text = index_text(form, answers, include_sensitive=include_sensitive)
-    return f"{_title(form)}\n{text}", facets(form, answers)
-
-
-_TITLES: dict[int, tuple[Form, str]] = {}
-
-
-def _title(form: Form) -> str:
-    """The form's titles in every language, in NFC: the same for each of its records."""
-    # Keyed by identity and holding the form, so an id is never reused for
-    # another form while its entry is here; forms are few and long-lived.
-    cached = _TITLES.get(id(form))
-    if cached is not None and cached[0] is form:
-        return cached[1]
-    title = unicodedata.normalize("NFC", " ".join(dict.fromkeys(form.title.values())))
-    if len(_TITLES) >= 64:
-        _TITLES.clear()
-    _TITLES[id(form)] = (form, title)
-    return title
+    """A record's search text (in NFC; the form's title is in it as a key) and facets."""
+    return index_text(form, answers, include_sensitive=include_sensitive), facets(form, answers)
 
 
 def write_sealed(conn: Connection, rows: list[SealedRow], entries: list[IndexEntry]) -> None:

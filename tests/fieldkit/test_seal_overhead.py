@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -28,7 +27,7 @@ from fieldkit.kdf import TESTING
 from fieldkit.profile import Profile
 from fieldkit.records import MAX_ANSWERS_BYTES, RecordError, _answers_json, _check_answers
 from fieldkit.records_batch import index_entry
-from forms import load_form_file
+from forms import load_form_file, term_key
 
 DATA = Path(__file__).parents[1] / "data" / "records"
 
@@ -133,15 +132,13 @@ def test_a_pinned_clock_gives_one_timestamp(tmp_path: Path) -> None:
         "2026-03-01T12:00:00Z"}
 
 
-def test_index_entry_title_follows_the_form(tmp_path: Path) -> None:
+def test_index_entry_names_the_form_by_its_key(tmp_path: Path) -> None:
     form = load_form_file(DATA / "kat-form.yaml")
-    other = form.model_copy(update={"title": {"en": "Another title"}})
     answers = {"summary": "Shelling near the school", "people": 2}
-    first, _ = index_entry(form, answers, include_sensitive=False)
-    second, _ = index_entry(other, answers, include_sensitive=False)
-    assert first.split("\n")[0] != second.split("\n")[0] == "Another title"
-    assert index_entry(form, answers, include_sensitive=False)[0] == first
-    assert json.dumps(first)  # plain text
+    text, _ = index_entry(form, answers, include_sensitive=False)
+    assert text.split("\n")[0] == "Shelling near the school"
+    assert term_key("form", form.id) in text.split("\n")[-1].split(" ")
+    assert index_entry(form, answers, include_sensitive=False)[0] == text
 
 
 # -- the envelope written member by member -------------------------------------------
