@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,6 +64,28 @@ def test_seal_many_restores_the_cache_when_it_fails(pair: Pair) -> None:
         records.seal_many(pair.field, items)
     assert _cache_size(conn) == before
     assert pair.field.store.query_one("SELECT count(*) FROM records") == (0,)
+
+
+def test_seal_many_pauses_garbage_collection_only_while_it_runs(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    during: list[bool] = []
+    real = records.canonical_answers
+    monkeypatch.setattr(records, "canonical_answers",
+                        lambda a: (during.append(gc.isenabled()), real(a))[1])
+    assert gc.isenabled()
+    records.seal_many(pair.field, [("kat_form", answers(n)) for n in range(1, 5)])
+    assert during == [False] * 4 and gc.isenabled()
+    items = [("kat_form", answers(1)), ("kat_form", {"summary": "no count"})]
+    with pytest.raises(records.AnswersInvalid):
+        records.seal_many(pair.field, items)
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that had it off keeps it off
+        records.seal_many(pair.field, [("kat_form", answers(9))])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_batch_cache_restore_is_idempotent_and_quiet_on_errors(pair: Pair) -> None:
