@@ -223,6 +223,41 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# A snippet's edges fall between characters, which in Burmese can split a
+# syllable: a cut start leaves vowel signs and medials with no consonant to
+# sit on, a cut end leaves a different, wrong syllable. Both edges are moved
+# to the nearest space when one is close; otherwise dangling marks are dropped.
+_EDGE_REACH = 12
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def _tidy_edges(snippet: str) -> str:
+    """``snippet`` with syllables cut by the leading or trailing ellipsis removed."""
+    text = snippet
+    if text.startswith(ELLIPSIS) and len(text) > 1 and not text[1].isspace():
+        body = text[1:]
+        if _is_mark(body[0]) or _is_burmese(body[0]):
+            space = body.find(" ", 0, _EDGE_REACH)
+            if space > 0 and HIGHLIGHT[0] not in body[:space]:
+                body = body[space + 1 :]
+            else:
+                body = body.lstrip("".join(c for c in body[:_EDGE_REACH] if _is_mark(c)))
+            text = ELLIPSIS + body
+    if text.endswith(ELLIPSIS) and len(text) > 1 and _is_burmese(text[-2]):
+        body = text[:-1]
+        space = body.rfind(" ", max(0, len(body) - _EDGE_REACH))
+        if space > 0 and HIGHLIGHT[1] not in body[space:]:
+            text = body[:space] + " " + ELLIPSIS
+    return text
+
+
+def _is_burmese(ch: str) -> bool:
+    return "\u1000" <= ch <= "\u109f" or "\uaa60" <= ch <= "\uaa7f" or "\ua9e0" <= ch <= "\ua9ff"
+
+
 # -- the label catalogue ---------------------------------------------------------------
 
 _KEYS = re.compile("[\ue000-\uf8ff]+")
@@ -327,7 +362,8 @@ def search(store: Store, query: str, *, limit: int = 50, lang: str = "en") -> li
         args = [HIGHLIGHT[0], HIGHLIGHT[1], ELLIPSIS, match, *like_args, limit]
         rows = store.query(sql, args)
         return [
-            SearchHit(r[0], r[1], r[2], r[3], _one_line(render_keys(str(r[4]), labels, lang)))
+            SearchHit(r[0], r[1], r[2], r[3],
+                      _tidy_edges(_one_line(render_keys(str(r[4]), labels, lang))))
             for r in rows
         ]
     sql = (
@@ -337,8 +373,8 @@ def search(store: Store, query: str, *, limit: int = 50, lang: str = "en") -> li
     )
     rows = store.query(sql, [*like_args, limit])
     return [
-        SearchHit(r[0], r[1], r[2], r[3], _one_line(
-            _plain_snippet(render_keys(str(r[4]), labels, lang), short_terms[0])))
+        SearchHit(r[0], r[1], r[2], r[3], _tidy_edges(_one_line(
+            _plain_snippet(render_keys(str(r[4]), labels, lang), short_terms[0]))))
         for r in rows
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from fieldkit.errors import UsageError
 from fieldkit.kdf import TESTING
 from fieldkit.search import (
     SearchHit,
+    _tidy_edges,
     fts_phrase,
     index_record,
     indexed_count,
@@ -168,3 +170,43 @@ def test_any_query_is_safe(store: Store, query: str) -> None:
         search(store, query)
     except UsageError:
         assert not query_terms(query)
+
+
+# -- snippet edges ---------------------------------------------------------------------
+
+
+def test_snippet_start_cut_inside_a_burmese_syllable_moves_to_the_next_space() -> None:
+    # "…ုံးကြီး ကျောင်း" starts with a vowel sign whose consonant was cut off.
+    assert _tidy_edges("…ုံးကြီး ကျောင်း [မီး] ရှို့") == "…ကျောင်း [မီး] ရှို့"
+
+
+def test_snippet_start_marks_are_dropped_when_no_space_is_near() -> None:
+    cut = "…ုံး" + "ကျောင်း" * 3 + " [ရွာ]"
+    tidy = _tidy_edges(cut)
+    assert tidy.startswith("…ကျ")
+    assert tidy.endswith("[ရွာ]")
+
+
+def test_snippet_end_cut_inside_a_burmese_syllable_drops_the_half_syllable() -> None:
+    assert _tidy_edges("[ရွာ] ကွန်ရက်မိတ်ဖက် မျာ…") == "[ရွာ] ကွန်ရက်မိတ်ဖက် …"
+
+
+def test_snippet_edges_keep_the_highlight_and_leave_english_alone() -> None:
+    assert _tidy_edges("…ုံး [ကျောင်း]…") == "…[ကျောင်း]…"
+    # A space before the highlight is the only one near: the highlight is kept.
+    assert _tidy_edges("…ုံး[ကျောင်း] x") == "…[ကျောင်း] x"
+    assert _tidy_edges("…ldiers burned [houses] in the villa…") == (
+        "…ldiers burned [houses] in the villa…"
+    )
+    assert _tidy_edges("[ရွာ]…") == "[ရွာ]…"
+
+
+def test_burmese_search_snippets_start_on_a_whole_syllable(store: Store) -> None:
+    long = "ဘုန်းကြီးကျောင်း " * 8 + "ဆေးခန်းကို ဗုံးကြဲခဲ့သည်။ " + "ဘုန်းကြီးကျောင်း " * 8
+    with store.transaction() as conn:
+        index_record(conn, "long", long, form_id="form9",
+                     facets=Facets("2026-03-09", "MMR010", "Township 9", []))
+    (hit,) = search(store, "ဗုံးကြဲ")
+    first = hit.snippet.lstrip("…")[0]
+    assert not unicodedata.category(first).startswith("M")
+    assert "[ဗုံးကြဲ]" in hit.snippet
