@@ -106,9 +106,17 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "my": "အခြားအသုံးပြုမှုများအတွက် သဘောတူညီချက်တွင် မှတ်တမ်းတင်ရန် သဘောတူညီချက် ပါဝင်ရပါမည်။",
     },
     "expected_list": {"en": "Expected a list.", "my": "စာရင်း ဖြစ်ရပါမည်။"},
+    "too_few_one": {
+        "en": "At least one entry is needed.",
+        "my": "အနည်းဆုံး တစ်ခု လိုအပ်ပါသည်။",
+    },
     "too_few": {
         "en": "At least {count} entries are needed.",
         "my": "အနည်းဆုံး {count} ခု လိုအပ်ပါသည်။",
+    },
+    "too_many_one": {
+        "en": "At most one entry is allowed.",
+        "my": "အများဆုံး တစ်ခုသာ ခွင့်ပြုပါသည်။",
     },
     "too_many": {
         "en": "At most {count} entries are allowed.",

@@ -193,6 +193,11 @@ def test_repeats() -> None:
     assert set(check({"people": {"person": "B"}})) == {"people"}
 
 
+def test_repeat_counts_read_as_english() -> None:
+    assert check({"people": []})["people"] == "At least one entry is needed."
+    assert check({"people": [{"person": "B"}] * 3})["people"] == "At most 2 entries are allowed."
+
+
 def test_choice_filter() -> None:
     assert normalised({"needs": ["food", "water"], "first_need": "water"})["first_need"] == "water"
     assert set(check({"needs": ["food"], "first_need": "water"})) == {"first_need"}
