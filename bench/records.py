@@ -89,12 +89,18 @@ def plain_profile(home: Path) -> Profile:
     """The same schema, pragmas and code on an unencrypted SQLite file."""
     paths = ProfilePaths(home)
     ensure_private_dir(paths.home)
-    conn = sqlite3.connect(str(paths.database), isolation_level=None, check_same_thread=False)
-    for pragma in ("journal_mode = WAL", "synchronous = FULL", "secure_delete = ON",
-                   "temp_store = MEMORY", "foreign_keys = ON", "busy_timeout = 5000"):
-        conn.execute(f"PRAGMA {pragma}").fetchall()
-    store = Store(conn, paths)
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(str(paths.database), isolation_level=None,
+                               check_same_thread=False)
+        for pragma in ("journal_mode = WAL", "synchronous = FULL", "secure_delete = ON",
+                       "temp_store = MEMORY", "foreign_keys = ON", "busy_timeout = 5000"):
+            conn.execute(f"PRAGMA {pragma}").fetchall()
+        return conn
+
+    store = Store(connect(), paths)
     migrate(store)
+    store._checkpointer = connect()  # the background checkpoint, as the product's has
     identity = Identity.generate()
     now = utc_now()
     card = IdentityCard.create(identity, "Bench", "fieldworker", now=now)

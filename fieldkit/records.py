@@ -592,9 +592,11 @@ def seal_many(
     for imports of paper archives and for benchmarks. Every record is
     validated, canonicalised, hashed, signed, chained and indexed as a single
     seal is; the audit log gets one ``seal`` entry for the batch (its count
-    and seq range), since sealing a batch is one action.
+    and seq range), since sealing a batch is one action. The write-ahead log is
+    copied into the database on a background thread once the batch is committed.
     """
-    with profile.store.transaction() as conn, BatchCache(conn), _no_gc():
+    store = profile.store
+    with store.deferred_checkpoint(), store.transaction() as conn, BatchCache(conn), _no_gc():
         session = _Session(profile, conn)
         session.next_link()  # read the chain's head before the writer owns the connection
         out = []

@@ -7,6 +7,13 @@ them destroys the data for good.
 
 Every write goes through :meth:`Store.transaction` (``BEGIN IMMEDIATE``, with
 savepoints when nested), so there is exactly one write path.
+
+A second connection, opened with the same key when the store is unlocked and
+closed with it, only ever copies the write-ahead log into the database
+(a *checkpoint*) on a background thread, after a large batch write
+(:meth:`Store.deferred_checkpoint`): the batch's records are durable at its
+commit, and copying tens of megabytes of log need not hold up whoever is
+waiting for the batch.
 """
 
 from __future__ import annotations
@@ -57,11 +64,20 @@ def _connect(path: Path, key: bytes, salt: bytes) -> Connection:
 class Store:
     """An open, unlocked profile database."""
 
-    def __init__(self, conn: Connection, paths: ProfilePaths) -> None:
+    def __init__(
+        self, conn: Connection, paths: ProfilePaths, *, checkpointer: Connection | None = None
+    ) -> None:
         self._conn: Connection | None = conn
         self.paths = paths
         self._lock = threading.RLock()
         self._depth = 0
+        # The background checkpoint: its own connection, thread and lock (never
+        # ``_lock``, which a long batch holds).
+        self._checkpointer: Connection | None = checkpointer
+        self._checkpoint_lock = threading.Lock()
+        self._checkpointing: threading.Thread | None = None
+        self._checkpoint_again = False
+        self._deferring = False
 
     # -- opening ---------------------------------------------------------
 
@@ -88,6 +104,7 @@ class Store:
         try:
             store = cls(_connect(paths.database, key, salt), paths)
             migrate(store)
+            store._checkpointer = _connect(paths.database, key, salt)
         except BaseException:
             with contextlib.suppress(OSError):
                 paths.database.unlink()
@@ -120,6 +137,7 @@ class Store:
         store = cls(_connect(paths.database, key, salt), paths)
         try:
             migrate(store)
+            store._checkpointer = _connect(paths.database, key, salt)
         except BaseException:
             store.close()
             raise
@@ -187,9 +205,80 @@ class Store:
         row = self.query_one("PRAGMA integrity_check")
         return str(row[0]) if row else "no answer"
 
-    def close(self) -> None:
-        """Close the database; the key leaves memory with the connection."""
+    # -- checkpoints -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def deferred_checkpoint(self) -> Iterator[None]:
+        """Around one large write: its commit leaves the write-ahead log as it is, and
+        the log is copied into the database on a background thread afterwards.
+
+        Without a second connection (or when nested) commits checkpoint as usual.
+        The store's lock is held throughout, as a transaction holds it.
+        """
         with self._lock:
+            if self._conn is None or self._checkpointer is None or self._deferring:
+                yield
+                return
+            conn: Connection = self._conn
+            previous = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
+            self._deferring = True
+            try:
+                yield
+            finally:
+                self._deferring = False
+                if self._conn is conn:  # not closed meanwhile
+                    conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
+                    self._checkpoint_soon()
+
+    def _checkpoint_soon(self) -> None:
+        with self._checkpoint_lock:
+            if self._checkpointer is None:
+                return
+            if self._checkpointing is not None:
+                self._checkpoint_again = True  # the running one goes round once more
+                return
+            thread = threading.Thread(target=self._checkpoints, name="fieldkit-checkpoint",
+                                      daemon=True)
+            self._checkpointing = thread
+            thread.start()
+
+    def _checkpoints(self) -> None:
+        while True:
+            with self._checkpoint_lock:
+                conn = self._checkpointer
+                self._checkpoint_again = False
+            if conn is not None:
+                # PASSIVE: copies what no reader still needs, never waits for a lock,
+                # and lets this process go on reading and writing meanwhile. A
+                # checkpoint that fails leaves the log as it was, to be copied by
+                # the next one (at the latest when the store closes).
+                with contextlib.suppress(Exception):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            with self._checkpoint_lock:
+                if conn is None or not self._checkpoint_again or self._checkpointer is None:
+                    self._checkpointing = None
+                    return
+
+    def wait_for_checkpoint(self) -> None:
+        """Return once no background checkpoint is running."""
+        with self._checkpoint_lock:
+            thread = self._checkpointing
+        if thread is not None:
+            thread.join()
+
+    def _close_checkpointer(self) -> None:
+        with self._checkpoint_lock:
+            conn, self._checkpointer = self._checkpointer, None
+        self.wait_for_checkpoint()  # a running checkpoint finishes; no new one starts
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def close(self) -> None:
+        """Close the database; the key leaves memory with the connections."""
+        with self._lock:
+            self._close_checkpointer()
             if self._conn is not None:
                 with contextlib.suppress(sqlcipher3.Error):
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

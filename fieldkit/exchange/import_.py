@@ -445,7 +445,8 @@ def _import_records(
     manifest = reader.manifest
     fpr = peer.public.fingerprint_digits
     now = rfc3339(profile.clock())
-    with profile.store.transaction() as conn:
+    store = profile.store
+    with store.deferred_checkpoint(), store.transaction() as conn:
         state = _RecordsImport(profile, conn, manifest, reader.verified.sender,
                                profile.settings.search_sensitive, now)
         state.take_all(reader.entries())
