@@ -260,6 +260,11 @@ class Store:
                     self._checkpointing = None
                     return
 
+    @property
+    def checkpoint_running(self) -> bool:
+        with self._checkpoint_lock:
+            return self._checkpointing is not None
+
     def wait_for_checkpoint(self) -> None:
         """Return once no background checkpoint is running."""
         with self._checkpoint_lock:

@@ -152,6 +152,8 @@ def test_a_request_during_a_running_checkpoint_runs_once_more(store: Store) -> N
         fill(store, 10)
     with store.deferred_checkpoint():
         fill(store, 10, start=10)  # asks while the first is still running
+    assert store.checkpoint_running
     gate.set()
     store.wait_for_checkpoint()
     assert len(calls) == 2
+    assert not store.checkpoint_running
