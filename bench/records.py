@@ -98,9 +98,8 @@ def plain_profile(home: Path) -> Profile:
             conn.execute(f"PRAGMA {pragma}").fetchall()
         return conn
 
-    store = Store(connect(), paths)
+    store = Store(connect(), paths, checkpointer=connect())  # as the product's store has
     migrate(store)
-    store._checkpointer = connect()  # the background checkpoint, as the product's has
     identity = Identity.generate()
     now = utc_now()
     card = IdentityCard.create(identity, "Bench", "fieldworker", now=now)
@@ -138,6 +137,7 @@ def bench_seal(make: Callable[[Path], Profile], home: Path, batch: int,
     rng = random.Random(1)
     items = [(FORM, answers_for(rng, i)) for i in range(batch)]
     singles = [answers_for(rng, batch + i) for i in range(2 * interactive + 1)]
+
     def seal_one(profile: Profile, answers: dict[str, Any]) -> float:
         t0 = time.perf_counter()
         seal_new(profile, FORM, answers)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from fieldkit.errors import FieldkitError, UsageError
 from forms import Form, LabelCatalogue, form_from_json, label_catalogue
+from forms.script import is_myanmar
 from forms.termkeys import KEY_CHARS
 
 if TYPE_CHECKING:
@@ -225,37 +226,33 @@ def _one_line(text: str) -> str:
 
 # A snippet's edges fall between characters, which in Burmese can split a
 # syllable: a cut start leaves vowel signs and medials with no consonant to
-# sit on, a cut end leaves a different, wrong syllable. Both edges are moved
-# to the nearest space when one is close; otherwise dangling marks are dropped.
+# sit on, a cut end leaves a different, wrong syllable. A cut edge moves to
+# the nearest space when one is close; a start with none near loses its
+# dangling marks.
 _EDGE_REACH = 12
 
 
-def _is_mark(ch: str) -> bool:
-    return unicodedata.category(ch).startswith("M")
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
 
 
-def _tidy_edges(snippet: str) -> str:
-    """``snippet`` with syllables cut by the leading or trailing ellipsis removed."""
-    text = snippet
-    if text.startswith(ELLIPSIS) and len(text) > 1 and not text[1].isspace():
+def _tidy_edges(text: str) -> str:
+    """``text`` (a snippet) without the syllables its ellipses cut in two."""
+    if text.startswith(ELLIPSIS) and len(text) > 1 and is_myanmar(text[1]):
         body = text[1:]
-        if _is_mark(body[0]) or _is_burmese(body[0]):
-            space = body.find(" ", 0, _EDGE_REACH)
-            if space > 0 and HIGHLIGHT[0] not in body[:space]:
-                body = body[space + 1 :]
-            else:
-                body = body.lstrip("".join(c for c in body[:_EDGE_REACH] if _is_mark(c)))
-            text = ELLIPSIS + body
-    if text.endswith(ELLIPSIS) and len(text) > 1 and _is_burmese(text[-2]):
+        space = body.find(" ", 0, _EDGE_REACH)
+        if space > 0 and HIGHLIGHT[0] not in body[:space]:
+            body = body[space + 1 :]
+        else:
+            while body and _is_mark(body[0]):
+                body = body[1:]
+        text = ELLIPSIS + body
+    if text.endswith(ELLIPSIS) and len(text) > 1 and is_myanmar(text[-2]):
         body = text[:-1]
         space = body.rfind(" ", max(0, len(body) - _EDGE_REACH))
         if space > 0 and HIGHLIGHT[1] not in body[space:]:
             text = body[:space] + " " + ELLIPSIS
     return text
-
-
-def _is_burmese(ch: str) -> bool:
-    return "\u1000" <= ch <= "\u109f" or "\uaa60" <= ch <= "\uaa7f" or "\ua9e0" <= ch <= "\ua9ff"
 
 
 # -- the label catalogue ---------------------------------------------------------------

@@ -256,7 +256,7 @@ class Store:
                 with contextlib.suppress(Exception):
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             with self._checkpoint_lock:
-                if conn is None or not self._checkpoint_again or self._checkpointer is None:
+                if not self._checkpoint_again or self._checkpointer is None:
                     self._checkpointing = None
                     return
 

@@ -153,15 +153,11 @@ class _Run:
     ) -> None:
         field = plan.field
         if len(entries) < field.min_repeat and not self.partial:
-            if field.min_repeat == 1:
-                self.error(path, "too_few_one")
-            else:
-                self.error(path, "too_few", count=field.min_repeat)
+            key = "too_few_one" if field.min_repeat == 1 else "too_few"
+            self.error(path, key, count=field.min_repeat)
         if field.max_repeat is not None and len(entries) > field.max_repeat:
-            if field.max_repeat == 1:
-                self.error(path, "too_many_one")
-            else:
-                self.error(path, "too_many", count=field.max_repeat)
+            key = "too_many_one" if field.max_repeat == 1 else "too_many"
+            self.error(path, key, count=field.max_repeat)
         results: list[dict[str, Any]] = []
         for index, entry in enumerate(entries):
             if entry.__class__ is not dict and not isinstance(entry, Mapping):

@@ -12,6 +12,7 @@ from typing import Any
 
 from forms import locations
 from forms.compile import Plan
+from forms.script import MYANMAR_RANGES
 from forms.vocab import vocabulary
 
 # Expression values are what forms.expr works on; JSON values are what we store.
@@ -38,9 +39,8 @@ def _nfc_check() -> tuple[re.Pattern[str], tuple[str, ...]]:
     the alphabet composes with anything, so adjacent pairs say it all (tests
     check this against unicodedata).
     """
-    points = [*range(0x80), *range(0x1000, 0x10A0), *range(0xA9E0, 0xAA00),
-              *range(0xAA60, 0xAA80), 0xA0, 0x200B, 0x200C, 0x200D, 0x2018, 0x2019,
-              0x201C, 0x201D, 0x2026]
+    points = [*range(0x80), *(p for a, b in MYANMAR_RANGES for p in range(a, b + 1)),
+              0xA0, 0x200B, 0x200C, 0x200D, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026]
     alphabet: list[str] = []
     for char in map(chr, points):
         parts = unicodedata.normalize("NFD", char)

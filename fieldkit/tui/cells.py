@@ -17,11 +17,11 @@ from functools import lru_cache
 
 import rich.cells
 
-# The Myanmar block and its two extensions.
-_MYANMAR_RANGES = ((0x1000, 0x109F), (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F))
+from forms.script import MYANMAR_RANGES
+
 SPACING_MARKS = frozenset(
     chr(cp)
-    for start, end in _MYANMAR_RANGES
+    for start, end in MYANMAR_RANGES
     for cp in range(start, end + 1)
     if unicodedata.category(chr(cp)) == "Mc"
 )

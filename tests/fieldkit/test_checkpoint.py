@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldkit.kdf import TESTING
+from fieldkit.kdf import TESTING, derive_key
 from fieldkit.locations import ProfilePaths
 from fieldkit.store import Store, _connect
 
@@ -75,8 +75,6 @@ def test_without_a_second_connection_commits_checkpoint_as_before(tmp_path: Path
     home = tmp_path / "plain"
     Store.create(home, PASS, params=TESTING).close()
     paths = ProfilePaths(home)
-    from fieldkit.kdf import derive_key
-
     salt = paths.database.read_bytes()[:16]
     key = derive_key(PASS, salt, TESTING)
     store = Store(_connect(paths.database, key, salt), paths)  # no checkpointer
